@@ -1,0 +1,257 @@
+package orjson
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// storeDoc is what orjson.dumps(..., option=OPT_INDENT_2) gives for a small
+// Home Assistant store: nested objects, an empty list, an empty object,
+// non-ASCII text left unescaped, a float and a null.
+const storeDoc = `{
+  "version": 1,
+  "minor_version": 1,
+  "key": "auth",
+  "data": {
+    "users": [
+      {
+        "id": "c0ffee",
+        "name": "Zoë \"Z\" <admin>",
+        "group_ids": [
+          "system-admin"
+        ],
+        "data": {},
+        "expire_at": 1764579600.0,
+        "client_name": null
+      }
+    ],
+    "refresh_tokens": []
+  }
+}`
+
+func TestEncoderIndentMatchesOrjsonLayout(t *testing.T) {
+	e := NewEncoder(nil, true)
+	e.BeginObject()
+	e.Key("version")
+	e.Int(1)
+	e.Key("minor_version")
+	e.Int(1)
+	e.Key("key")
+	e.String("auth")
+	e.Key("data")
+	e.BeginObject()
+	e.Key("users")
+	e.BeginArray()
+	e.BeginObject()
+	e.Key("id")
+	e.String("c0ffee")
+	e.Key("name")
+	e.String(`Zoë "Z" <admin>`)
+	e.Key("group_ids")
+	e.BeginArray()
+	e.String("system-admin")
+	e.EndArray()
+	e.Key("data")
+	e.BeginObject()
+	e.EndObject()
+	e.Key("expire_at")
+	e.Float(1764579600.0)
+	e.Key("client_name")
+	e.Null()
+	e.EndObject()
+	e.EndArray()
+	e.Key("refresh_tokens")
+	e.BeginArray()
+	e.EndArray()
+	e.EndObject()
+	e.EndObject()
+	assert.Equal(t, storeDoc, string(e.Bytes()))
+}
+
+func TestReencodeKeepsLayout(t *testing.T) {
+	v, err := Parse([]byte(storeDoc))
+	require.NoError(t, err)
+	e := NewEncoder(nil, true)
+	e.Value(v)
+	assert.Equal(t, storeDoc, string(e.Bytes()))
+	assert.Equal(t, `{"version":1,"minor_version":1,"key":"auth","data":{"users":[{"id":"c0ffee","name":"Zoë \"Z\" <admin>","group_ids":["system-admin"],"data":{},"expire_at":1764579600.0,"client_name":null}],"refresh_tokens":[]}}`,
+		string(Marshal(v)))
+}
+
+func TestCompactRaw(t *testing.T) {
+	e := NewEncoder(nil, false)
+	e.BeginObject()
+	e.Key("a")
+	e.Raw([]byte(`{"b":[1,2]}`))
+	e.Key("c")
+	e.Bool(false)
+	e.EndObject()
+	assert.Equal(t, `{"a":{"b":[1,2]},"c":false}`, string(e.Bytes()))
+
+	e = NewEncoder(nil, true)
+	e.BeginArray()
+	e.Raw([]byte(`{"b":[]}`))
+	e.EndArray()
+	assert.Equal(t, "[\n  {\n    \"b\": []\n  }\n]", string(e.Bytes()))
+}
+
+func TestFloatLikePythonRepr(t *testing.T) {
+	for _, tc := range []struct {
+		f    float64
+		want string
+	}{
+		{1764579600.0, "1764579600.0"},
+		{1724133771.079745, "1724133771.079745"},
+		{1800, "1800.0"},
+		{7776000, "7776000.0"},
+		{0, "0.0"},
+		{math.Copysign(0, -1), "-0.0"},
+		{0.1, "0.1"},
+		{1e16, "1e+16"},
+		{1.5e-05, "1.5e-05"},
+		{0.0001, "0.0001"},
+		{123456789012345.6, "123456789012345.6"},
+		{math.NaN(), "null"},
+		{math.Inf(1), "null"},
+	} {
+		assert.Equal(t, tc.want, string(AppendFloat(nil, tc.f)), "%v", tc.f)
+	}
+}
+
+func TestFloatTimestampFromMicros(t *testing.T) {
+	// Python: datetime.timestamp() is total microseconds / 10**6, a correctly
+	// rounded division; Go's float64 division is too.
+	us := int64(1764579600123456)
+	assert.Equal(t, "1764579600.123456", string(AppendFloat(nil, float64(us)/1e6)))
+	assert.Equal(t, "1772355600.123456", string(AppendFloat(nil, float64(us)/1e6+7776000)))
+}
+
+func TestStringEscapes(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":          `"plain"`,
+		"a\"b\\c":        `"a\"b\\c"`,
+		"\n\r\t\b\f":     `"\n\r\t\b\f"`,
+		"\x00\x1f\x7f":   `"\u0000\u001f` + "\x7f" + `"`,
+		"</script>&":     `"</script>&"`,
+		"日本\u2028":       "\"日本\u2028\"",
+		"bad\xffutf8":    "\"bad\ufffdutf8\"",
+		"slash/is/plain": `"slash/is/plain"`,
+	} {
+		got := AppendString(nil, in)
+		assert.Equal(t, want, string(got), "%q", in)
+		var back string
+		require.NoError(t, json.Unmarshal(got, &back))
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	for _, in := range []string{
+		``, ` `, `{`, `[1,]`, `{"a":1,}`, `NaN`, `Infinity`, `-Infinity`, `01`, `1.`, `.5`, `1e`, `+1`,
+		`"\x01"`, `"abc`, `"\ud800"`, `"\udc00\ud800"`, `"\u12"`, `"\q"`, `{"a" 1}`, `{1:2}`, `[1 2]`,
+		`true false`, `nul`, `"` + "\xff" + `"`, `// c` + "\n1", `'a'`,
+	} {
+		_, err := Parse([]byte(in))
+		assert.Error(t, err, "%q", in)
+	}
+}
+
+func TestParseAccepts(t *testing.T) {
+	v, err := Parse([]byte(` {"b": [1, -0.5e3, "x\u00e9\ud83d\ude00", true, null, {}], "a": false, "b": 2} `))
+	require.NoError(t, err)
+	require.Equal(t, Object, v.Kind)
+	// A repeated key keeps its first place and takes its last value.
+	require.Len(t, v.Obj, 2)
+	assert.Equal(t, "b", v.Obj[0].Key)
+	i, ok := v.Obj[0].Value.Int()
+	assert.True(t, ok)
+	assert.EqualValues(t, 2, i)
+	a, _ := v.Get("a")
+	assert.Equal(t, Bool, a.Kind)
+	assert.False(t, v.Has("c"))
+
+	v, err = Parse([]byte(`[1, 1.0, 1e2, "s\u00e9\ud83d\ude00"]`))
+	require.NoError(t, err)
+	assert.True(t, v.Arr[0].IsInt())
+	assert.False(t, v.Arr[1].IsInt())
+	assert.False(t, v.Arr[2].IsInt())
+	assert.Equal(t, "sé😀", v.Arr[3].Str)
+	_, ok = Value{Kind: Number, Str: "99999999999999999999"}.Int()
+	assert.False(t, ok, "out of int64 range")
+}
+
+func TestParseRepeatedKeysInLargeObject(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := 0; i < 100; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"k` + string(rune('a'+i%26)) + `":` + IntValue(int64(i)).Str)
+	}
+	b.WriteString("}")
+	v, err := Parse([]byte(b.String()))
+	require.NoError(t, err)
+	require.Len(t, v.Obj, 26)
+	last, _ := v.Get("ka")
+	assert.Equal(t, "78", last.Str)
+}
+
+func TestParseDepthLimit(t *testing.T) {
+	deep := strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)
+	_, err := Parse([]byte(deep))
+	assert.ErrorIs(t, err, ErrDepth)
+	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
+	_, err = Parse([]byte(ok))
+	assert.NoError(t, err)
+}
+
+func TestParseMillionElementArray(t *testing.T) {
+	doc := "[" + strings.Repeat("0,", 999_999) + "0]"
+	v, err := Parse([]byte(doc))
+	require.NoError(t, err)
+	assert.Len(t, v.Arr, 1_000_000)
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{storeDoc, `{"client_id":"https://example.com/app","handler":["homeassistant",null],"redirect_uri":"x"}`,
+		`[{"id":1,"type":"ping"}]`, `"\ud83d\ude00"`, `-0.0e-0`, `{"a":1,"a":2}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := Parse(data)
+		std := json.Valid(data)
+		if err != nil {
+			return
+		}
+		if !std {
+			t.Fatalf("accepted invalid JSON %q", data)
+		}
+		// What we write back must parse to the same thing, in both layouts.
+		for _, indent := range []bool{false, true} {
+			e := NewEncoder(nil, indent)
+			e.Value(v)
+			v2, err := Parse(e.Bytes())
+			if err != nil {
+				t.Fatalf("re-encoded %q does not parse: %v", e.Bytes(), err)
+			}
+			if string(Marshal(v2)) != string(Marshal(v)) {
+				t.Fatalf("round trip changed %q", data)
+			}
+		}
+	})
+}
+
+func BenchmarkParseLoginBody(b *testing.B) {
+	body := []byte(`{"client_id":"https://example.com/app","handler":["homeassistant",null],"redirect_uri":"https://example.com/app/callback"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
