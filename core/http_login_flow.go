@@ -1,0 +1,138 @@
+package core
+
+import (
+	"github.com/hassauth/hassauth/core/indieauth"
+	"github.com/hassauth/hassauth/core/orjson"
+)
+
+// handleLoginFlowIndexGet is GET /auth/login_flow: 405 with no body.
+func (c *Core) handleLoginFlowIndexGet(r *request) {
+	c.reply(r, 405, nil, nil)
+}
+
+// parseJSONBody reads a JSON request body; on failure it answers Home
+// Assistant's "Invalid JSON." and returns false.
+func (c *Core) parseJSONBody(r *request) (orjson.Value, bool) {
+	v, err := orjson.Parse(r.Body)
+	if err != nil {
+		c.replyMessage(r, 400, msgInvalidJSON, "")
+		return orjson.Value{}, false
+	}
+	return v, true
+}
+
+// handleLoginFlowCreate is POST /auth/login_flow.
+func (c *Core) handleLoginFlowCreate(r *request) {
+	body, ok := c.parseJSONBody(r)
+	if !ok {
+		return
+	}
+	in, verr := loginFlowCreateSchema.Validate(body)
+	if verr != nil {
+		c.replyMessage(r, 400, msgFormatIncorrect+verr.Message(), "")
+		return
+	}
+	clientID := in.str("client_id")
+	if !indieauth.VerifyClientID(clientID) {
+		c.replyMessage(r, 400, msgInvalidClientID, "")
+		return
+	}
+	handler := in.get("handler")
+	k := providerKey{Type: handler.Arr[0].Str}
+	if handler.Arr[1].Kind == orjson.String {
+		k.ID, k.HasID = handler.Arr[1].Str, true
+	}
+	if handler.Arr[0].Kind != orjson.String {
+		c.replyMessage(r, 404, msgInvalidHandler, "")
+		return
+	}
+	p := c.providerByKey(k)
+	if p == nil {
+		c.replyMessage(r, 404, msgInvalidHandler, "")
+		return
+	}
+	if !r.ip.IsValid() {
+		c.replyText(r, 500, msgInternalErrorPlain)
+		return
+	}
+	challenge, ok := c.pkceChallenge(r, in)
+	if !ok {
+		return
+	}
+	c.sweepFlows()
+	f := &loginFlow{
+		ID:             c.newFlowID(),
+		Handler:        k,
+		CreatedAt:      c.now,
+		IP:             r.ip.String(),
+		CredentialOnly: in.str("type") == "link_user",
+		RedirectURI:    in.str("redirect_uri"),
+		Challenge:      challenge,
+		StepID:         stepInit,
+	}
+	c.flows[f.ID] = f
+	c.respondStep(r, clientID, f, c.runStep(f, nil))
+}
+
+// flowID returns the {flow_id} of /auth/login_flow/{flow_id}.
+func flowIDOf(r *request) string { return r.Path[len("/auth/login_flow/"):] }
+
+// handleLoginFlowGet is GET /auth/login_flow/{flow_id}: reading a flow is
+// not allowed.
+func (c *Core) handleLoginFlowGet(r *request) {
+	c.replyMessage(r, 404, msgInvalidFlow, "")
+}
+
+// handleLoginFlowDelete is DELETE /auth/login_flow/{flow_id}.
+func (c *Core) handleLoginFlowDelete(r *request) {
+	id := flowIDOf(r)
+	if c.flows[id] == nil {
+		c.replyMessage(r, 404, msgInvalidFlow, "")
+		return
+	}
+	delete(c.flows, id)
+	c.replyMessage(r, 200, msgFlowAborted, "")
+}
+
+// handleLoginFlowStep is POST /auth/login_flow/{flow_id}.
+func (c *Core) handleLoginFlowStep(r *request) {
+	body, ok := c.parseJSONBody(r)
+	if !ok {
+		return
+	}
+	in, verr := loginFlowStepSchema.Validate(body)
+	if verr != nil {
+		c.replyMessage(r, 400, msgFormatIncorrect+verr.Message(), "")
+		return
+	}
+	clientID := in.str("client_id")
+	if !indieauth.VerifyClientID(clientID) {
+		c.replyMessage(r, 400, msgInvalidClientID, "")
+		return
+	}
+	f := c.flows[flowIDOf(r)]
+	if f == nil || c.flowExpired(f) {
+		c.replyMessage(r, 404, msgInvalidFlow, "")
+		return
+	}
+	if !r.ip.IsValid() || f.IP != r.ip.String() {
+		c.replyMessage(r, 400, msgIPAddressChanged, "")
+		return
+	}
+	if f.Busy {
+		c.replyMessage(r, 409, msgFlowInProgress, "")
+		return
+	}
+	// The step's input is the body without client_id.
+	input := orjson.Value{Kind: orjson.Object, Obj: []orjson.Member{}}
+	for _, m := range body.Obj {
+		if m.Key != "client_id" {
+			input.Obj = append(input.Obj, m)
+		}
+	}
+	if !validateInput(f.Fields, input) {
+		c.replyMessage(r, 400, msgUserInputMalformed, "")
+		return
+	}
+	c.respondStep(r, clientID, f, c.runStep(f, &input))
+}

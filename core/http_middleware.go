@@ -1,0 +1,106 @@
+package core
+
+import (
+	"strings"
+
+	"github.com/hassauth/hassauth/core/network"
+)
+
+// clientAddr applies the forwarded middleware: the client address is the
+// peer's, or with use_x_forwarded_for the one a trusted proxy reports. A
+// malformed header from a trusted proxy is answered with Home Assistant's
+// error and the request goes no further.
+func (c *Core) clientAddr(r *request) bool {
+	peer, err := network.ParseAddr(r.Remote)
+	if err != nil {
+		// An unknown peer (a Unix socket) has no address; endpoints that
+		// need one answer for themselves.
+		return true
+	}
+	r.ip = peer
+	if !c.cfg.HTTP.UseXForwardedFor {
+		return true
+	}
+	xff := r.headers("x-forwarded-for")
+	if len(xff) == 0 {
+		return true
+	}
+	addr, ferr := c.forwarded.ClientAddr(peer, xff)
+	if ferr != nil {
+		c.replyText(r, ferr.Status, ferr.Message)
+		return false
+	}
+	if addr != peer {
+		r.viaTrustedProxy = true
+	}
+	r.ip = addr
+	return true
+}
+
+// allowedCORSHeaders are the request headers a CORS preflight may ask for.
+var allowedCORSHeaders = []string{"origin", "accept", "x-requested-with", "content-type", "authorization"}
+
+func (c *Core) corsOriginAllowed(origin string, rt *route) bool {
+	if rt.corsAll {
+		return true
+	}
+	origins := c.cfg.HTTP.CORSAllowedOrigins
+	if origins == nil {
+		origins = []string{"https://cast.home-assistant.io"}
+	}
+	for _, o := range origins {
+		if o == origin {
+			return true
+		}
+	}
+	return false
+}
+
+// corsHeaders are the headers that let an allowed origin read the reply.
+func (c *Core) corsHeaders(r *request, rt *route) []Header {
+	origin, ok := r.header("origin")
+	if !ok || !c.corsOriginAllowed(origin, rt) {
+		return nil
+	}
+	return []Header{{"Access-Control-Allow-Origin", origin}}
+}
+
+// corsPreflight answers an OPTIONS preflight; it returns false for an
+// OPTIONS request that is not one.
+func (c *Core) corsPreflight(r *request, rt *route) bool {
+	origin, hasOrigin := r.header("origin")
+	method, hasMethod := r.header("access-control-request-method")
+	if !hasOrigin || !hasMethod {
+		return false
+	}
+	if !c.corsOriginAllowed(origin, rt) {
+		c.replyText(r, 403, "CORS preflight request failed: origin '"+origin+"' is not allowed")
+		return true
+	}
+	var asked []string
+	if h, ok := r.header("access-control-request-headers"); ok {
+		for _, name := range strings.Split(h, ",") {
+			name = strings.ToLower(strings.TrimSpace(name))
+			if name == "" {
+				continue
+			}
+			allowed := false
+			for _, a := range allowedCORSHeaders {
+				if a == name {
+					allowed = true
+				}
+			}
+			if !allowed {
+				c.replyText(r, 403, "CORS preflight request failed: headers are not allowed: "+strings.ToUpper(name))
+				return true
+			}
+			asked = append(asked, strings.ToUpper(name))
+		}
+	}
+	h := []Header{{"Access-Control-Allow-Origin", origin}, {"Access-Control-Allow-Methods", method}}
+	if len(asked) > 0 {
+		h = append(h, Header{"Access-Control-Allow-Headers", strings.Join(asked, ",")})
+	}
+	c.reply(r, 200, h, nil)
+	return true
+}

@@ -1,0 +1,203 @@
+package core
+
+import (
+	"github.com/hassauth/hassauth/core/authstore"
+	"github.com/hassauth/hassauth/core/orjson"
+)
+
+// loginFlow is one login flow in progress (Home Assistant's LoginFlow and
+// its context).
+type loginFlow struct {
+	ID        string
+	Handler   providerKey
+	CreatedAt int64
+	// IP is the client address that started the flow; every step must come
+	// from it.
+	IP             string
+	CredentialOnly bool
+	RedirectURI    string
+	// Challenge is the PKCE S256 code challenge, if the client sent one.
+	Challenge string
+
+	// StepID and Fields are the step and form last shown.
+	StepID string
+	Fields []formField
+	// Busy is set while a step awaits an effect (a password check).
+	Busy bool
+	// UnknownUser marks a password check run against the dummy hash.
+	UnknownUser bool
+
+	// MFA state, once the provider accepted the credentials.
+	UserID          string
+	Credential      *authstore.Credential
+	AvailableMFA    []string
+	MFAModule       string
+	InvalidMFATimes int
+
+	// Scratch is provider or module state between a step and its resume.
+	Scratch orjson.Value
+}
+
+func (f *loginFlow) handlerJSON(e *orjson.Encoder) { writeHandler(e, f.Handler) }
+
+// newFlowID returns a ULID, the form of Home Assistant's flow ids.
+func (c *Core) newFlowID() string {
+	const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	var b [16]byte
+	ms := uint64(c.now / 1000)
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	c.rng.Read(b[6:])
+	// The 128 bits as 26 Crockford base32 digits (130 bits, the top two
+	// zero), most significant first.
+	bit := func(i int) byte { // i counts from the least significant bit
+		if i >= 128 {
+			return 0
+		}
+		return (b[15-i/8] >> uint(i%8)) & 1
+	}
+	var out [26]byte
+	for k := 0; k < 26; k++ {
+		var v byte
+		for j := 0; j < 5; j++ {
+			v = v<<1 | bit(129-5*k-j)
+		}
+		out[k] = alphabet[v]
+	}
+	return string(out[:])
+}
+
+// runStep runs the flow's current step with input (nil: first display).
+func (c *Core) runStep(f *loginFlow, input *orjson.Value) stepResult {
+	switch f.StepID {
+	case stepSelectMFAModule:
+		return c.stepSelectMFAModule(f, input)
+	case stepMFA:
+		return c.stepMFA(f, input)
+	}
+	p := c.providerByKey(f.Handler)
+	if p == nil {
+		return abortResult(abortUnknownError)
+	}
+	return p.init(c, f, input)
+}
+
+// finishStep turns a step's result into what the flow does next
+// (AuthManagerFlowManager.async_finish_flow and the data-entry-flow
+// bookkeeping): a form keeps the flow, an abort ends it, an entry becomes
+// credentials, and credentials of a user with MFA lead to the MFA steps.
+func (c *Core) finishStep(f *loginFlow, res stepResult) stepResult {
+	for res.await == 0 && res.kind == resultCreateEntry && res.credential == nil {
+		p := c.providerByKey(f.Handler)
+		if p == nil {
+			return abortResult(abortUnknownError)
+		}
+		cred, err := p.credentials(c, res.data)
+		if err != nil {
+			c.logf(LogError, "Error getting credentials: "+err.Error())
+			return abortResult(abortUnknownError)
+		}
+		res.credential = cred
+		if p.supportsMFA() && !cred.IsNew {
+			if u := c.store.User(cred.UserID); u != nil {
+				if mods := c.enabledMFA(u); len(mods) > 0 {
+					f.Credential = cred
+					f.UserID = u.ID
+					f.AvailableMFA = mods
+					f.StepID = stepSelectMFAModule
+					res = c.stepSelectMFAModule(f, nil)
+				}
+			}
+		}
+	}
+	if res.await == 0 && res.kind == resultForm {
+		f.StepID = res.stepID
+		f.Fields = res.fields
+	}
+	return res
+}
+
+// respondStep answers the HTTP request r with a step's result and ends or
+// keeps the flow (LoginFlowBaseView._async_flow_result_to_response).
+func (c *Core) respondStep(r *request, clientID string, f *loginFlow, res stepResult) {
+	res = c.finishStep(f, res)
+	if res.await != 0 {
+		f.Busy = true
+		flowID := f.ID
+		c.await(res.await, func(c *Core, res opResult) { c.resumeFlowStep(r, clientID, flowID, res) })
+		return
+	}
+	switch res.kind {
+	case resultForm:
+		if res.errors != nil && (*res.errors == errorInvalidAuth || *res.errors == errorInvalidCode) {
+			c.failedLogin(r)
+		}
+		c.replyJSON(r, 200, flowJSON(f.ID, f.handlerJSON, res))
+	case resultAbort:
+		delete(c.flows, f.ID)
+		c.replyJSON(r, 200, flowJSON(f.ID, f.handlerJSON, res))
+	case resultCreateEntry:
+		delete(c.flows, f.ID)
+		c.completeLogin(r, clientID, f, res.credential)
+	}
+}
+
+// completeLogin checks the redirect URI, the user's access and issues the
+// authorization code.
+func (c *Core) completeLogin(r *request, clientID string, f *loginFlow, cred *authstore.Credential) {
+	switch c.checkRedirectURI(clientID, f.RedirectURI) {
+	case redirectDenied:
+		c.replyMessage(r, 403, msgInvalidRedirectURI, "")
+		c.failedLogin(r)
+		return
+	case redirectFetch:
+		id := c.fetchRedirectURIs(clientID)
+		c.await(id, func(c *Core, res opResult) {
+			if !c.redirectURIDiscovered(f.RedirectURI, res.fetch) {
+				c.replyMessage(r, 403, msgInvalidRedirectURI, "")
+				c.failedLogin(r)
+				return
+			}
+			c.issueCode(r, clientID, f, cred)
+		})
+		return
+	}
+	c.issueCode(r, clientID, f, cred)
+}
+
+func (c *Core) issueCode(r *request, clientID string, f *loginFlow, cred *authstore.Credential) {
+	if u := c.store.User(cred.UserID); u != nil && !cred.IsNew {
+		if reason := c.userNotAllowed(u, r); reason != "" {
+			c.replyMessage(r, 403, msgLoginBlocked+reason, "")
+			return
+		}
+	}
+	c.successLogin(r)
+	code := c.storeResult(clientID, cred, f.Challenge)
+	c.replyJSON(r, 200, entryJSON(f.ID, f.handlerJSON, code))
+}
+
+// resumeFlowStep continues a step that awaited an effect.
+func (c *Core) resumeFlowStep(r *request, clientID, flowID string, res opResult) {
+	f := c.flows[flowID]
+	if f == nil {
+		c.replyMessage(r, 404, msgInvalidFlow, "")
+		return
+	}
+	f.Busy = false
+	var sr stepResult
+	switch f.StepID {
+	case stepMFA:
+		sr = c.resumeMFA(f, res)
+	default:
+		p := c.providerByKey(f.Handler)
+		if p == nil {
+			sr = abortResult(abortUnknownError)
+		} else {
+			sr = p.resume(c, f, res)
+		}
+	}
+	c.respondStep(r, clientID, f, sr)
+}
