@@ -34,3 +34,25 @@ const (
 	// LogEmptyHost is logged when the X-Forwarded-Host value used is empty.
 	LogEmptyHost = "Empty value received in X-Forward-Host header"
 )
+
+// Reasons the trusted_networks provider refuses an address (InvalidAuthError texts).
+const (
+	// ReasonTrustedNetworksNotConfigured: the provider has an empty network list.
+	ReasonTrustedNetworksNotConfigured = "trusted_networks is not configured"
+	// ReasonNotInTrustedNetworks: the address is in none of the provider's networks.
+	ReasonNotInTrustedNetworks = "Not in trusted_networks"
+	// ReasonProxyServer: the address is one of http's trusted_proxies.
+	ReasonProxyServer = "Can't allow access from a proxy server"
+	// ReasonCloud: the request came through Home Assistant Cloud.
+	ReasonCloud = "Can't allow access from Home Assistant Cloud"
+)
+
+// Reasons a local-only user is refused (async_user_not_allowed_do_auth).
+const (
+	// ReasonUserLocalOnly: a local-only user on a cloud connection.
+	ReasonUserLocalOnly = "User is local only"
+	// ReasonInvalidRemoteIP: the request's remote address is not an IP address.
+	ReasonInvalidRemoteIP = "Invalid remote IP"
+	// ReasonNotLocal: a local-only user from an address that is not local.
+	ReasonNotLocal = "User cannot authenticate remotely"
+)
