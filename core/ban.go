@@ -45,7 +45,7 @@ func (c *Core) failedLogin(r *request) {
 	}
 	c.logf(LogWarning, "Login attempt or request with invalid authentication from "+addr+" ("+addr+"). Requested URL: '"+url+"'. ("+ua+")")
 	threshold := c.loginThreshold()
-	if !c.banEnabled() || threshold < 1 || !r.ip.IsValid() || c.trustedProxies.Contains(r.ip) {
+	if !c.banEnabled() || threshold < 1 || !r.ip.IsValid() || c.forwarded.BanExempt(r.ip) {
 		return
 	}
 	c.bans.failed[r.ip]++

@@ -16,6 +16,9 @@ type Config struct {
 	// Assistant's default, one totp module; an empty, non-nil list means none.
 	MFAModules []MFAModuleConfig
 	HTTP       HTTPConfig
+	// BcryptCost overrides the bcrypt cost of new password hashes; 0 means
+	// Home Assistant's 12. Only tests should lower it.
+	BcryptCost int
 	// URLs are the server's own base URLs (internal, external), used to
 	// decide the OAuth metadata's issuer. Empty means relative endpoints.
 	URLs []string

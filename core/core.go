@@ -2,8 +2,10 @@ package core
 
 import (
 	"errors"
+	"net/netip"
 
 	"github.com/hassauth/hassauth/core/authstore"
+	"github.com/hassauth/hassauth/core/network"
 )
 
 // Core is the auth engine's state. It is not safe for concurrent use: a
@@ -21,15 +23,22 @@ type Core struct {
 	mfa       []mfaModule
 
 	flows map[string]*loginFlow
+	conns map[uint64]*wsConn
 	codes map[codeKey]*authCode
 
 	// pending maps the id of an effect whose result is awaited to what
 	// waits for it.
-	pending map[uint64]*pendingOp
+	pending map[uint64]continuation
 	nextID  uint64
 
 	timers timers
 	saves  saveState
+
+	// forwarded holds use_x_forwarded_for and trusted_proxies.
+	forwarded network.Forwarded
+	bans      bans
+	// haUsers is the homeassistant provider's user list.
+	haUsers []haUser
 
 	// out collects the effects of the current step.
 	out []Effect
@@ -42,8 +51,10 @@ func New(cfg Config, seed [32]byte) (*Core, error) {
 		rng:     newDRBG(seed),
 		store:   authstore.New(),
 		flows:   map[string]*loginFlow{},
+		conns:   map[uint64]*wsConn{},
 		codes:   map[codeKey]*authCode{},
-		pending: map[uint64]*pendingOp{},
+		pending: map[uint64]continuation{},
+		bans:    bans{failed: map[netip.Addr]int{}, banned: map[netip.Addr]bool{}},
 	}
 	if err := c.configure(cfg); err != nil {
 		return nil, err

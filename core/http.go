@@ -21,9 +21,9 @@ type request struct {
 	token *authstore.RefreshToken
 	// extra are headers every reply to this request carries (CORS).
 	extra []Header
-	// viaTrustedProxy is set when the peer is a configured trusted proxy
-	// whose forwarded headers were honoured.
-	viaTrustedProxy bool
+	// fwdScheme and fwdHost replace the request's scheme and host when a
+	// trusted proxy forwarded them.
+	fwdScheme, fwdHost string
 }
 
 func (r *request) header(name string) (string, bool) {

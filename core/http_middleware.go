@@ -1,6 +1,7 @@
 package core
 
 import (
+	"net/netip"
 	"strings"
 
 	"github.com/hassauth/hassauth/core/network"
@@ -8,32 +9,27 @@ import (
 
 // clientAddr applies the forwarded middleware: the client address is the
 // peer's, or with use_x_forwarded_for the one a trusted proxy reports. A
-// malformed header from a trusted proxy is answered with Home Assistant's
-// error and the request goes no further.
+// forwarded header Home Assistant would not accept is answered with its 400
+// and the request goes no further.
 func (c *Core) clientAddr(r *request) bool {
 	peer, err := network.ParseAddr(r.Remote)
 	if err != nil {
 		// An unknown peer (a Unix socket) has no address; endpoints that
 		// need one answer for themselves.
-		return true
+		peer = netip.Addr{}
 	}
-	r.ip = peer
-	if !c.cfg.HTTP.UseXForwardedFor {
-		return true
-	}
-	xff := r.headers("x-forwarded-for")
-	if len(xff) == 0 {
-		return true
-	}
-	addr, ferr := c.forwarded.ClientAddr(peer, xff)
+	cl, ferr := c.forwarded.Resolve(peer, network.Headers{
+		For:   r.headers("x-forwarded-for"),
+		Proto: r.headers("x-forwarded-proto"),
+		Host:  r.headers("x-forwarded-host"),
+	})
 	if ferr != nil {
-		c.replyText(r, ferr.Status, ferr.Message)
+		c.logf(LogError, ferr.Log)
+		c.replyText(r, ferr.Status, ferr.Body)
 		return false
 	}
-	if addr != peer {
-		r.viaTrustedProxy = true
-	}
-	r.ip = addr
+	r.ip = cl.Addr
+	r.fwdScheme, r.fwdHost = cl.Scheme, cl.Host
 	return true
 }
 

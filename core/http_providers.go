@@ -85,21 +85,19 @@ func (c *Core) handleWellKnown(r *request) {
 // currentURL is get_url(require_current_request=True): the configured base
 // URL the request was sent to, or "".
 func (c *Core) currentURL(r *request) string {
-	host, ok := r.header("host")
-	if !ok || host == "" {
+	host, _ := r.header("host")
+	if r.fwdHost == "" && host == "" {
 		return ""
 	}
 	scheme := r.Scheme
 	if scheme == "" {
 		scheme = "http"
 	}
-	if c.cfg.HTTP.UseXForwardedFor && r.viaTrustedProxy {
-		if p, ok := r.header("x-forwarded-proto"); ok && p != "" {
-			scheme = strings.TrimSpace(strings.Split(p, ",")[0])
-		}
-		if h, ok := r.header("x-forwarded-host"); ok && h != "" {
-			host = strings.TrimSpace(strings.Split(h, ",")[0])
-		}
+	if r.fwdScheme != "" {
+		scheme = r.fwdScheme
+	}
+	if r.fwdHost != "" {
+		host = r.fwdHost
 	}
 	want := strings.ToLower(scheme + "://" + host)
 	for _, u := range c.cfg.URLs {
