@@ -21,6 +21,16 @@ func BenchmarkVerifyTOTP(b *testing.B) {
 	})
 }
 
+func BenchmarkQRCodeSVG(b *testing.B) {
+	uri := ProvisioningURI("KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF", "Paulus Schoutsen")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := QRCodeSVG(uri); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkProvisioningURI(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

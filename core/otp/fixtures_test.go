@@ -76,6 +76,23 @@ type pyotpFixtures struct {
 	} `json:"provisioning_uris"`
 }
 
+type pyqrcodeFixtures struct {
+	Examples []struct {
+		Data string
+		SVG  string
+	}
+	Sweep []struct {
+		Length    int
+		Version   int
+		Mask      int
+		SVGSHA256 string `json:"svg_sha256"`
+	}
+	PathWriter struct {
+		Grid []string
+		SVG  string
+	} `json:"path_writer"`
+}
+
 func loadFixture(t testing.TB, name string, v any) {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
