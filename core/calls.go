@@ -111,10 +111,10 @@ func (c *Core) bcryptCost() int {
 // checkNewUsername applies add_auth's rules: normalized, and not taken.
 func (c *Core) checkNewUsername(username string) error {
 	if !password.IsNormalized(username) {
-		return password.NotNormalizedError(username)
+		return password.UsernameNotNormalized(username)
 	}
 	if c.haFind(username) >= 0 {
-		return password.AlreadyExistsError(username)
+		return password.UsernameAlreadyExists(username)
 	}
 	return nil
 }
@@ -240,7 +240,7 @@ func (c *Core) callSetPassword(call *Call, args orjson.Value) {
 		return
 	}
 	if c.haFind(username) < 0 {
-		c.callError(call.ID, CallNotFound, password.ErrUserNotFound.Error())
+		c.callError(call.ID, CallNotFound, password.UserNotFound().Message())
 		return
 	}
 	c.hashPassword(pw, func(c *Core, stored string, ok bool) {
@@ -249,7 +249,7 @@ func (c *Core) callSetPassword(call *Call, args orjson.Value) {
 		case !ok:
 			c.callError(call.ID, CallFailed, "password hashing failed")
 		case i < 0:
-			c.callError(call.ID, CallNotFound, password.ErrUserNotFound.Error())
+			c.callError(call.ID, CallNotFound, password.UserNotFound().Message())
 		default:
 			c.haUsers[i].Password = stored
 			c.saveProviderNow()

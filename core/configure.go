@@ -94,6 +94,8 @@ func (c *Core) newMFAModule(mc MFAModuleConfig, key string) (mfaModule, error) {
 		id = mc.Type
 	}
 	switch mc.Type {
+	case "totp":
+		return newTOTPModule(id, mc.Name), nil
 	case "insecure_example":
 		if mc.Data == nil {
 			return nil, &ConfigError{Key: key + ".data", Message: "required key not provided @ data['data']"}

@@ -155,7 +155,7 @@ func (c *Core) completeLogin(r *request, clientID string, f *loginFlow, cred *au
 	case redirectFetch:
 		id := c.fetchRedirectURIs(clientID)
 		c.await(id, func(c *Core, res opResult) {
-			if !c.redirectURIDiscovered(f.RedirectURI, res.fetch) {
+			if !c.redirectURIDiscovered(clientID, f.RedirectURI, res.fetch) {
 				c.replyMessage(r, 403, msgInvalidRedirectURI, "")
 				c.failedLogin(r)
 				return

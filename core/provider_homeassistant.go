@@ -121,7 +121,7 @@ func (c *Core) haFind(username string) int {
 func (c *Core) haRemoveUser(username string) error {
 	i := c.haFind(username)
 	if i < 0 {
-		return password.ErrUserNotFound
+		return password.UserNotFound()
 	}
 	c.haUsers = append(c.haUsers[:i], c.haUsers[i+1:]...)
 	c.saveProviderNow()

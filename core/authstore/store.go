@@ -515,3 +515,24 @@ func truthy(s *string) *string {
 	}
 	return cloneString(s)
 }
+
+// LoadUser adds a stored user as it is.
+func (s *Store) LoadUser(u *User) {
+	if u.tokens == nil {
+		u.tokens = map[string]*RefreshToken{}
+	}
+	s.users = append(s.users, u)
+	s.usersByID[u.ID] = u
+}
+
+// LoadCredential attaches a stored credential to its user; one whose user
+// is unknown is dropped.
+func (s *Store) LoadCredential(c *Credential) {
+	u := s.usersByID[c.UserID]
+	if u == nil {
+		return
+	}
+	c.IsNew = false
+	u.Credentials = append(u.Credentials, c)
+	s.creds[c.ID] = c
+}

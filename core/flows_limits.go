@@ -1,0 +1,53 @@
+package core
+
+import "github.com/hassauth/hassauth/core/authstore"
+
+// Limits on login flows, which Home Assistant keeps without bound: a flow
+// lives an hour at most, a client address has at most maxFlowsPerIP open,
+// and the whole core at most maxFlows; beyond them the oldest go first.
+const (
+	flowLifetime  = 60 * authstore.Minute
+	maxFlowsPerIP = 32
+	maxFlows      = 4096
+)
+
+func (c *Core) flowExpired(f *loginFlow) bool {
+	if c.now-f.CreatedAt < flowLifetime {
+		return false
+	}
+	delete(c.flows, f.ID)
+	return true
+}
+
+// sweepFlows makes room for a new flow from ip.
+func (c *Core) sweepFlows(ip string) {
+	var oldest, oldestForIP *loginFlow
+	perIP := 0
+	for _, f := range c.flows {
+		if c.now-f.CreatedAt >= flowLifetime {
+			delete(c.flows, f.ID)
+			continue
+		}
+		if oldest == nil || older(f, oldest) {
+			oldest = f
+		}
+		if f.IP == ip {
+			perIP++
+			if oldestForIP == nil || older(f, oldestForIP) {
+				oldestForIP = f
+			}
+		}
+	}
+	if perIP >= maxFlowsPerIP {
+		delete(c.flows, oldestForIP.ID)
+	} else if len(c.flows) >= maxFlows {
+		delete(c.flows, oldest.ID)
+	}
+}
+
+func older(a, b *loginFlow) bool {
+	if a.CreatedAt != b.CreatedAt {
+		return a.CreatedAt < b.CreatedAt
+	}
+	return a.ID < b.ID
+}

@@ -1,0 +1,316 @@
+package core
+
+import (
+	"github.com/hassauth/hassauth/core/authstore"
+	"github.com/hassauth/hassauth/core/storage"
+)
+
+// Paths of the stored documents, relative to the configuration directory.
+const (
+	PathAuth     = ".storage/auth"
+	PathProvider = ".storage/auth_provider.homeassistant"
+	PathTOTP     = ".storage/auth_module.totp"
+	PathNotify   = ".storage/auth_module.notify"
+)
+
+// Home Assistant's save timing for .storage/auth.
+const (
+	// saveDelay is DEFAULT_SAVE_DELAY: a change is written a second after
+	// the last change before it.
+	saveDelay = 1 * authstore.Second
+	// initialLoadSaveDelay is INITIAL_LOAD_SAVE_DELAY: the store is
+	// rewritten five minutes after it was loaded.
+	initialLoadSaveDelay = 300 * authstore.Second
+	// maxSaveDelay bounds how long a stream of changes can keep postponing
+	// a write; Home Assistant has no bound.
+	maxSaveDelay = 10 * authstore.Second
+)
+
+// saveState tracks delayed writes: for each document with unwritten
+// changes, when the first of them happened.
+type saveState struct {
+	since map[string]int64
+}
+
+// scheduleSave is Store.async_delay_save: the write happens delay after the
+// latest request, so a burst of changes is written once.
+func (c *Core) scheduleSave(path string, delay int64) {
+	if c.saves.since == nil {
+		c.saves.since = map[string]int64{}
+	}
+	first, pending := c.saves.since[path]
+	if !pending {
+		first = c.now
+		c.saves.since[path] = first
+	}
+	at := c.now + delay
+	if delay <= saveDelay && at > first+maxSaveDelay {
+		at = first + maxSaveDelay
+	}
+	c.timers.set(timerSave, path, at)
+}
+
+// authChanged records a change of users, credentials or tokens.
+func (c *Core) authChanged() { c.scheduleSave(PathAuth, saveDelay) }
+
+// authUsed records a token's use (last use, sliding expiry).
+func (c *Core) authUsed() { c.scheduleSave(PathAuth, saveDelay) }
+
+// saveNow writes a delayed document.
+func (c *Core) saveNow(path string) {
+	delete(c.saves.since, path)
+	c.timers.cancel(timerSave, path)
+	switch path {
+	case PathAuth:
+		c.emit(Effect{Write: &Write{Path: PathAuth, Data: storage.EncodeAuth(c.authData()), Private: true}})
+	}
+}
+
+// flushSaves writes every delayed document now (shutdown).
+func (c *Core) flushSaves() {
+	for _, p := range []string{PathAuth} {
+		if _, ok := c.saves.since[p]; ok {
+			c.saveNow(p)
+		}
+	}
+}
+
+// saveProviderNow writes the homeassistant provider's users at once, as
+// Home Assistant does after every change to them.
+func (c *Core) saveProviderNow() {
+	var d storage.ProviderData
+	for _, u := range c.haUsers {
+		d.Users = append(d.Users, storage.ProviderUser{Username: u.Username, Password: u.Password})
+	}
+	c.emit(Effect{Write: &Write{Path: PathProvider, Data: storage.EncodeProvider(d), Private: true}})
+}
+
+// load reads the stored documents. A document that does not parse stops
+// the core with a Fatal naming it; nothing is written over it.
+func (c *Core) load(l *Load) {
+	if c.loaded {
+		c.emit(Effect{Fatal: &Fatal{Message: "Auth storage is already loaded"}})
+		return
+	}
+	files := map[string][]byte{}
+	for _, f := range l.Files {
+		files[f.Path] = f.Data
+	}
+	data := storage.DefaultAuth()
+	if b, ok := files[PathAuth]; ok {
+		d, notices, err := storage.DecodeAuth(b)
+		if err != nil {
+			c.emit(Effect{Fatal: &Fatal{Path: PathAuth, Message: err.Error()}})
+			return
+		}
+		c.logNotices(PathAuth, notices)
+		data = d
+	}
+	if b, ok := files[PathProvider]; ok {
+		d, notices, err := storage.DecodeProvider(b)
+		if err != nil {
+			c.emit(Effect{Fatal: &Fatal{Path: PathProvider, Message: err.Error()}})
+			return
+		}
+		c.logNotices(PathProvider, notices)
+		for _, u := range d.Users {
+			c.haUsers = append(c.haUsers, haUser{Username: u.Username, Password: u.Password})
+		}
+	}
+	for _, m := range c.mfa {
+		if ld, ok := m.(mfaLoader); ok {
+			if f := ld.load(c, files); f != nil {
+				c.emit(Effect{Fatal: f})
+				return
+			}
+		}
+	}
+	c.store = storeFromData(data)
+	for _, b := range l.Bans {
+		if ip, err := parseBanIP(b.IP); err == nil {
+			c.bans.banned[ip] = true
+		}
+	}
+	c.loaded = true
+	c.scheduleSave(PathAuth, initialLoadSaveDelay)
+	c.schedulePurge()
+}
+
+// mfaLoader is a module with a stored document of its own.
+type mfaLoader interface {
+	load(c *Core, files map[string][]byte) *Fatal
+}
+
+func (c *Core) logNotices(path string, notices []storage.Notice) {
+	for _, n := range notices {
+		level := LogInfo
+		if n.Level >= storage.LevelWarning {
+			level = LogWarning
+		}
+		c.logf(level, path+": "+n.Message)
+	}
+}
+
+// schedulePurge arranges the removal of expired refresh tokens at the
+// earliest expiry, at most 90 days ahead.
+func (c *Core) schedulePurge() {
+	at := c.now + authstore.RefreshTokenExpiration
+	if next, ok := c.store.NextExpiry(); ok && next < at {
+		at = next
+	}
+	c.timers.set(timerPurge, "", at)
+}
+
+// purgeExpired removes every token whose expiry has passed and schedules
+// the next run.
+func (c *Core) purgeExpired() {
+	expired := c.store.Expired(c.now)
+	var ids []string
+	for _, t := range expired {
+		if c.store.RemoveToken(t) {
+			ids = append(ids, t.ID)
+		}
+	}
+	if len(ids) > 0 {
+		c.authChanged()
+		c.tokensGone(ids)
+	}
+	c.schedulePurge()
+}
+
+// authData converts the model to .storage/auth's records.
+func (c *Core) authData() storage.AuthData {
+	var d storage.AuthData
+	for _, u := range c.store.Users() {
+		d.Users = append(d.Users, storage.User{
+			ID:              u.ID,
+			GroupIDs:        u.GroupIDs,
+			IsOwner:         u.IsOwner,
+			IsActive:        u.IsActive,
+			Name:            nullOf(u.Name),
+			SystemGenerated: u.SystemGenerated,
+			LocalOnly:       u.LocalOnly,
+		})
+	}
+	for _, g := range c.store.Groups() {
+		d.Groups = append(d.Groups, storage.Group{ID: g.ID, Name: storage.Some(g.Name), Policy: g.Policy, SystemGenerated: g.SystemGenerated})
+	}
+	for _, u := range c.store.Users() {
+		for _, cr := range u.Credentials {
+			d.Credentials = append(d.Credentials, storage.Credential{
+				ID:               cr.ID,
+				UserID:           u.ID,
+				AuthProviderType: cr.ProviderType,
+				AuthProviderID:   nullOf(cr.ProviderID),
+				Data:             cr.Data,
+			})
+		}
+	}
+	for _, t := range c.store.AllTokens() {
+		d.RefreshTokens = append(d.RefreshTokens, tokenRecord(t))
+	}
+	return d
+}
+
+func tokenRecord(t *authstore.RefreshToken) storage.RefreshToken {
+	r := storage.RefreshToken{
+		ID:                    t.ID,
+		UserID:                t.UserID,
+		ClientID:              nullOf(t.ClientID),
+		ClientName:            nullOf(t.ClientName),
+		ClientIcon:            nullOf(t.ClientIcon),
+		TokenType:             t.Type,
+		CreatedAt:             t.CreatedAt,
+		AccessTokenExpiration: t.AccessTokenExpiration,
+		Token:                 t.Token,
+		JWTKey:                t.JWTKey,
+		LastUsedIP:            nullOf(t.LastUsedIP),
+		CredentialID:          nullOf(t.CredentialID),
+		Version:               nullOf(t.Version),
+	}
+	if t.LastUsedAt != nil {
+		r.LastUsedAt = storage.Some(*t.LastUsedAt)
+	}
+	if t.ExpireAt != nil {
+		r.ExpireAt = storage.Some(*t.ExpireAt)
+	}
+	return r
+}
+
+// storeFromData builds the model from loaded records.
+func storeFromData(d storage.AuthData) *authstore.Store {
+	s := authstore.New()
+	var groups []*authstore.Group
+	for _, g := range d.Groups {
+		groups = append(groups, &authstore.Group{ID: g.ID, Name: g.Name.V, Policy: g.Policy, SystemGenerated: g.SystemGenerated})
+	}
+	s.SetGroups(groups)
+	for _, u := range d.Users {
+		s.LoadUser(&authstore.User{
+			ID:              u.ID,
+			Name:            ptrOf(u.Name),
+			IsOwner:         u.IsOwner,
+			IsActive:        u.IsActive,
+			SystemGenerated: u.SystemGenerated,
+			LocalOnly:       u.LocalOnly,
+			GroupIDs:        u.GroupIDs,
+		})
+	}
+	for _, cr := range d.Credentials {
+		s.LoadCredential(&authstore.Credential{
+			ID:           cr.ID,
+			UserID:       cr.UserID,
+			ProviderType: cr.AuthProviderType,
+			ProviderID:   ptrOf(cr.AuthProviderID),
+			Data:         cr.Data,
+		})
+	}
+	for _, r := range d.RefreshTokens {
+		t := &authstore.RefreshToken{
+			ID:                    r.ID,
+			UserID:                r.UserID,
+			ClientID:              ptrOf(r.ClientID),
+			ClientName:            ptrOf(r.ClientName),
+			ClientIcon:            ptrOf(r.ClientIcon),
+			Type:                  r.TokenType,
+			CreatedAt:             r.CreatedAt,
+			AccessTokenExpiration: r.AccessTokenExpiration,
+			Token:                 r.Token,
+			JWTKey:                r.JWTKey,
+			LastUsedIP:            ptrOf(r.LastUsedIP),
+			Version:               ptrOf(r.Version),
+		}
+		if r.LastUsedAt.Valid {
+			v := r.LastUsedAt.V
+			t.LastUsedAt = &v
+		}
+		if r.ExpireAt.Valid {
+			v := r.ExpireAt.V
+			t.ExpireAt = &v
+		}
+		if r.CredentialID.Valid && s.Credential(r.CredentialID.V) != nil {
+			t.CredentialID = ptrOf(r.CredentialID)
+		}
+		if s.User(t.UserID) != nil {
+			s.AddToken(t)
+		}
+	}
+	return s
+}
+
+func nullOf(p *string) storage.Null[string] {
+	if p == nil {
+		return storage.Null[string]{}
+	}
+	return storage.Some(*p)
+}
+
+func ptrOf(n storage.Null[string]) *string {
+	if !n.Valid {
+		return nil
+	}
+	v := n.V
+	return &v
+}
+
+func formatTime(us int64) string { return storage.FormatTime(us) }
