@@ -29,6 +29,9 @@ const (
 	// OpValidateAccessToken checks an access token for the embedder's own
 	// endpoints: {"token"} -> {"user_id", "refresh_token_id", "is_admin"}.
 	OpValidateAccessToken = "validate_access_token"
+	// OpFlush writes every document whose delayed write is pending (a
+	// host calls it before it stops).
+	OpFlush = "flush"
 )
 
 // Call error codes.
@@ -51,6 +54,10 @@ var callHandlers = map[string]callHandler{
 	OpRevokeToken:         (*Core).callRevokeToken,
 	OpCreateAuthCode:      (*Core).callCreateAuthCode,
 	OpValidateAccessToken: (*Core).callValidateAccessToken,
+	OpFlush: func(c *Core, call *Call, _ orjson.Value) {
+		c.flushSaves()
+		c.callResult(call.ID, []byte("null"))
+	},
 }
 
 func (c *Core) handleCall(call *Call) {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"crypto/subtle"
 	"errors"
 	"strings"
 
@@ -106,24 +107,24 @@ func (c *Core) createAccessToken(rt *authstore.RefreshToken, remote *string) (st
 	c.store.LogUsage(rt, c.now, remote)
 	c.authUsed()
 	now := c.nowSeconds()
-	return jwt.SignAccessToken([]byte(rt.JWTKey), rt.ID, now, now+rt.AccessTokenSeconds()), nil
+	return jwt.SignAccessToken(rt.Key(), rt.ID, now, now+rt.AccessTokenSeconds()), nil
 }
 
 // validateAccessToken is async_validate_access_token: the refresh token an
 // access token belongs to, or nil. An unknown issuer still costs a full
 // verification, so that timing does not tell which token ids exist.
 func (c *Core) validateAccessToken(token string) *authstore.RefreshToken {
-	iss, ok := jwt.UnverifiedIssuer(token)
-	if !ok {
+	t, err := jwt.Parse(token)
+	if err != nil {
 		return nil
 	}
+	iss, _ := t.Issuer()
 	rt := c.store.Token(iss)
-	key, issuer := "", ""
+	var key *jwt.Key
 	if rt != nil {
-		key, issuer = rt.JWTKey, rt.ID
+		key = rt.Key()
 	}
-	_, err := jwt.Verify(token, []byte(key), c.nowSeconds(), jwt.VerifyOptions{Issuer: issuer, CheckIssuer: true, RequireExpIat: true})
-	if err != nil || rt == nil {
+	if _, err := t.VerifyAccessToken(key, iss, c.nowSeconds()); err != nil || rt == nil {
 		return nil
 	}
 	u := c.store.User(rt.UserID)
@@ -171,5 +172,5 @@ func (c *Core) authenticate(r *request) {
 }
 
 func constantTimeEqual(a, b string) bool {
-	return subtleEqual([]byte(a), []byte(b))
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }

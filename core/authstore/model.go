@@ -1,6 +1,7 @@
 package authstore
 
 import (
+	"github.com/hassauth/hassauth/core/jwt"
 	"github.com/hassauth/hassauth/core/orjson"
 )
 
@@ -149,6 +150,16 @@ type RefreshToken struct {
 	CredentialID *string
 	Version      *string
 	seq          uint64
+	// key is JWTKey prepared for signing, built on first use.
+	key *jwt.Key
+}
+
+// Key returns the token's prepared HMAC key.
+func (t *RefreshToken) Key() *jwt.Key {
+	if t.key == nil {
+		t.key = jwt.NewKeyString(t.JWTKey)
+	}
+	return t.key
 }
 
 // AccessTokenSeconds is int(access_token_expiration.total_seconds()).

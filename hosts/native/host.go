@@ -1,0 +1,450 @@
+package native
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hassauth/hassauth/core"
+)
+
+// Options configure a Host.
+type Options struct {
+	// ConfigDir is the Home Assistant configuration directory; .storage is
+	// created in it when missing.
+	ConfigDir string
+	// Config is the core's configuration. Nil means: read
+	// ConfigDir/configuration.yaml (Home Assistant's defaults without one).
+	Config *core.Config
+	// Engine builds the engine; nil means the native one.
+	Engine EngineFactory
+	// Seed seeds the core's random generator; nil means 32 bytes from
+	// crypto/rand. Tests fix it to get reproducible ids.
+	Seed *[32]byte
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives the core's log lines; nil means slog.Default().
+	Logger *slog.Logger
+	// Workers is the number of goroutines for password work; 0 means
+	// runtime.NumCPU().
+	Workers int
+	// HTTPClient fetches IndieAuth client pages; nil means a client that
+	// refuses nothing but follows the core's limits.
+	HTTPClient *http.Client
+	// Notify delivers notify-module codes; nil logs that none is
+	// configured.
+	Notify Notifier
+	// NoLock skips the directory lock (tests that open one directory twice
+	// on purpose).
+	NoLock bool
+}
+
+// Notifier delivers a one-time code through a notification service.
+type Notifier interface {
+	Notify(ctx context.Context, n core.Notify) error
+}
+
+// Host runs a core and carries out its effects.
+type Host struct {
+	opts   Options
+	dir    string
+	log    *slog.Logger
+	now    func() time.Time
+	eng    Engine
+	lock   *os.File
+	inputs chan hostInput
+	// workSlots bounds how many password computations run at once.
+	workSlots chan struct{}
+	done      chan struct{}
+	wg     sync.WaitGroup
+
+	nextReq  atomic.Uint64
+	nextConn atomic.Uint64
+	nextCall atomic.Uint64
+
+	// Owned by the loop goroutine.
+	replies map[uint64]chan *core.Reply
+	calls   map[uint64]chan *core.Result
+	conns   map[uint64]*wsConn
+	timer   *time.Timer
+	fatal   *core.Fatal
+
+	closeOnce sync.Once
+	closed    atomic.Bool
+}
+
+// hostInput is an input for the loop with, for requests and calls, where
+// the answer goes.
+type hostInput struct {
+	in    core.Input
+	reply chan *core.Reply
+	call  chan *core.Result
+	conn  *wsConn
+	// fn runs on the loop goroutine instead of an input (registration,
+	// cancellation).
+	fn func()
+}
+
+// Open loads a configuration directory and starts the host.
+func Open(opts Options) (*Host, error) {
+	if opts.ConfigDir == "" {
+		return nil, errors.New("native: Options.ConfigDir is required")
+	}
+	h := &Host{
+		opts:    opts,
+		dir:     opts.ConfigDir,
+		log:     opts.Logger,
+		now:     opts.Now,
+		inputs:  make(chan hostInput, 256),
+		done:    make(chan struct{}),
+		replies: map[uint64]chan *core.Reply{},
+		calls:   map[uint64]chan *core.Result{},
+		conns:   map[uint64]*wsConn{},
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if err := os.MkdirAll(filepath.Join(h.dir, ".storage"), 0o700); err != nil {
+		return nil, err
+	}
+	if !opts.NoLock {
+		lock, err := lockDir(h.dir)
+		if err != nil {
+			return nil, err
+		}
+		h.lock = lock
+	}
+	ok := false
+	defer func() {
+		if !ok && h.lock != nil {
+			h.lock.Close()
+		}
+	}()
+	cfg := opts.Config
+	if cfg == nil {
+		c, err := LoadConfig(h.dir)
+		if err != nil {
+			return nil, err
+		}
+		cfg = &c
+	}
+	var seed [32]byte
+	if opts.Seed != nil {
+		seed = *opts.Seed
+	} else if _, err := rand.Read(seed[:]); err != nil {
+		return nil, err
+	}
+	factory := opts.Engine
+	if factory == nil {
+		factory = NativeEngine
+	}
+	eng, err := factory(context.Background(), *cfg, seed)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	h.eng = eng
+	files, err := readStored(h.dir)
+	if err != nil {
+		eng.Close(context.Background())
+		return nil, err
+	}
+	bans, err := readBans(h.dir)
+	if err != nil {
+		eng.Close(context.Background())
+		return nil, err
+	}
+	h.timer = time.NewTimer(time.Hour)
+	h.timer.Stop()
+	// The load runs before the loop starts, so that a file that does not
+	// parse stops Open before anything could write.
+	out, err := eng.Step(context.Background(), core.Input{Now: h.micros(), Load: &core.Load{Files: files, Bans: bans}})
+	if err != nil {
+		eng.Close(context.Background())
+		return nil, err
+	}
+	for _, ef := range out.Effects {
+		if ef.Fatal != nil {
+			eng.Close(context.Background())
+			if ef.Fatal.Path != "" {
+				return nil, fmt.Errorf("%s: %s", filepath.Join(h.dir, filepath.FromSlash(ef.Fatal.Path)), ef.Fatal.Message)
+			}
+			return nil, errors.New(ef.Fatal.Message)
+		}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		// Leave a core for the loop, so that bcrypt never delays refreshes.
+		workers = max(1, runtime.NumCPU()-1)
+	}
+	h.workSlots = make(chan struct{}, workers)
+	h.apply(out)
+	h.wg.Add(1)
+	go h.loop()
+	ok = true
+	return h, nil
+}
+
+func (h *Host) micros() int64 { return h.now().UnixMicro() }
+
+// submit hands an input to the loop; false when the host is closed.
+func (h *Host) submit(hi hostInput) bool {
+	select {
+	case h.inputs <- hi:
+		return true
+	case <-h.done:
+		return false
+	}
+}
+
+// loop is the one goroutine that steps the engine.
+func (h *Host) loop() {
+	defer h.wg.Done()
+	for {
+		select {
+		case <-h.done:
+			return
+		case hi := <-h.inputs:
+			if hi.fn != nil {
+				hi.fn()
+				continue
+			}
+			if hi.reply != nil && hi.in.HTTP != nil {
+				h.replies[hi.in.HTTP.ID] = hi.reply
+			}
+			if hi.call != nil && hi.in.Call != nil {
+				h.calls[hi.in.Call.ID] = hi.call
+			}
+			if hi.conn != nil {
+				h.conns[hi.conn.id] = hi.conn
+			}
+			h.step(hi.in)
+		case <-h.timer.C:
+			h.step(core.Input{Tick: &core.Tick{}})
+		}
+	}
+}
+
+// step runs one input through the engine and applies its effects.
+func (h *Host) step(in core.Input) {
+	in.Now = h.micros()
+	out, err := h.eng.Step(context.Background(), in)
+	if err != nil {
+		h.log.Error("core failed on an input", "error", err)
+		h.failInput(in)
+		return
+	}
+	h.apply(out)
+}
+
+// failInput answers an input the engine could not handle.
+func (h *Host) failInput(in core.Input) {
+	switch {
+	case in.HTTP != nil:
+		h.deliverReply(&core.Reply{ID: in.HTTP.ID, Status: 500,
+			Header: []core.Header{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}},
+			Body:   []byte("500 Internal Server Error\n\nServer got itself in trouble")})
+	case in.Call != nil:
+		h.deliverResult(&core.Result{ID: in.Call.ID, Error: &core.CallError{Code: "internal_error", Message: "the core failed on this call"}})
+	case in.WSMessage != nil:
+		if c := h.conns[in.WSMessage.Conn]; c != nil {
+			c.close(1011, "internal error")
+			delete(h.conns, c.id)
+		}
+	}
+}
+
+// apply carries out effects in order. Writes are finished before the next
+// effect, so a reply never reports a change a crash could lose; if a write
+// fails, the replies that follow it in this output become errors.
+func (h *Host) apply(out core.Output) {
+	writeFailed := false
+	for i := range out.Effects {
+		ef := &out.Effects[i]
+		switch {
+		case ef.Reply != nil:
+			if writeFailed {
+				h.deliverReply(&core.Reply{ID: ef.Reply.ID, Status: 503,
+					Header: []core.Header{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}},
+					Body:   []byte("503: Service Unavailable")})
+				continue
+			}
+			h.deliverReply(ef.Reply)
+		case ef.Send != nil:
+			if c := h.conns[ef.Send.Conn]; c != nil {
+				if !c.enqueue(ef.Send.Data) {
+					delete(h.conns, c.id)
+					h.submitLater(core.Input{WSClosed: &core.WSClosed{Conn: c.id}})
+				}
+			}
+		case ef.Close != nil:
+			if c := h.conns[ef.Close.Conn]; c != nil {
+				c.close(ef.Close.Code, ef.Close.Reason)
+				delete(h.conns, c.id)
+			}
+		case ef.Write != nil:
+			if err := writeAtomic(h.dir, ef.Write.Path, ef.Write.Data, ef.Write.Private); err != nil {
+				h.log.Error("could not write a stored document", "path", ef.Write.Path, "error", err)
+				writeFailed = true
+			}
+		case ef.Append != nil:
+			if err := appendSync(h.dir, ef.Append.Path, ef.Append.Data, ef.Append.Private); err != nil {
+				h.log.Error("could not append to a stored document", "path", ef.Append.Path, "error", err)
+				writeFailed = true
+			}
+		case ef.Work != nil:
+			w := *ef.Work
+			h.goAsync(func() { h.doWork(w) })
+		case ef.Fetch != nil:
+			f := *ef.Fetch
+			h.goAsync(func() { h.submit(hostInput{in: core.Input{FetchDone: h.fetch(f)}}) })
+		case ef.Run != nil:
+			r := *ef.Run
+			h.goAsync(func() { h.submit(hostInput{in: core.Input{RunDone: runCommand(r)}}) })
+		case ef.Notify != nil:
+			n := *ef.Notify
+			h.goAsync(func() { h.submit(hostInput{in: core.Input{NotifyDone: h.notify(n)}}) })
+		case ef.Ban != nil:
+			if err := appendBan(h.dir, *ef.Ban); err != nil {
+				h.log.Error("could not record a ban in ip_bans.yaml", "ip", ef.Ban.IP, "error", err)
+			}
+		case ef.Log != nil:
+			h.logLine(ef.Log)
+		case ef.Result != nil:
+			h.deliverResult(ef.Result)
+		case ef.Fatal != nil:
+			h.fatal = ef.Fatal
+			h.log.Error("core stopped", "path", ef.Fatal.Path, "message", ef.Fatal.Message)
+		}
+	}
+	h.setDeadline(out.Deadline)
+}
+
+func (h *Host) goAsync(fn func()) {
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		fn()
+	}()
+}
+
+// submitLater queues an input from the loop itself without blocking it.
+func (h *Host) submitLater(in core.Input) {
+	h.goAsync(func() { h.submit(hostInput{in: in}) })
+}
+
+func (h *Host) setDeadline(deadline int64) {
+	h.timer.Stop()
+	if deadline == 0 {
+		return
+	}
+	d := time.Duration(deadline-h.micros()) * time.Microsecond
+	if d < 0 {
+		d = 0
+	}
+	h.timer.Reset(d)
+}
+
+func (h *Host) deliverReply(r *core.Reply) {
+	if ch := h.replies[r.ID]; ch != nil {
+		delete(h.replies, r.ID)
+		ch <- r
+	}
+}
+
+func (h *Host) deliverResult(r *core.Result) {
+	if ch := h.calls[r.ID]; ch != nil {
+		delete(h.calls, r.ID)
+		ch <- r
+	}
+}
+
+func (h *Host) logLine(l *core.Log) {
+	switch l.Level {
+	case core.LogDebug:
+		h.log.Debug(l.Message)
+	case core.LogInfo:
+		h.log.Info(l.Message)
+	case core.LogWarning:
+		h.log.Warn(l.Message)
+	default:
+		h.log.Error(l.Message)
+	}
+}
+
+// doWork computes password work off the loop, a few at a time.
+func (h *Host) doWork(w core.Work) {
+	select {
+	case h.workSlots <- struct{}{}:
+	case <-h.done:
+		return
+	}
+	r, err := h.eng.Work(context.Background(), w)
+	<-h.workSlots
+	if err != nil {
+		r = core.WorkResult{ID: w.ID, Error: err.Error()}
+	}
+	h.submit(hostInput{in: core.Input{WorkDone: &r}})
+}
+
+// ErrClosed is returned by calls on a closed host.
+var ErrClosed = errors.New("native: host is closed")
+
+// Call runs one of the core's operations (core.Op...) with JSON arguments
+// and returns its JSON result.
+func (h *Host) Call(ctx context.Context, op string, args []byte) ([]byte, error) {
+	id := h.nextCall.Add(1)
+	ch := make(chan *core.Result, 1)
+	if !h.submit(hostInput{in: core.Input{Call: &core.Call{ID: id, Op: op, Args: args}}, call: ch}) {
+		return nil, ErrClosed
+	}
+	select {
+	case r := <-ch:
+		if r.Error != nil {
+			return nil, r.Error
+		}
+		return r.Value, nil
+	case <-ctx.Done():
+		h.submit(hostInput{fn: func() { delete(h.calls, id) }})
+		return nil, ctx.Err()
+	case <-h.done:
+		return nil, ErrClosed
+	}
+}
+
+// Close flushes pending writes and stops the host. Connections are closed;
+// requests still waiting get no answer.
+func (h *Host) Close() error {
+	var err error
+	h.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, err = h.Call(ctx, core.OpFlush, nil)
+		h.submit(hostInput{fn: func() {
+			for id, c := range h.conns {
+				c.close(1001, "server shutting down")
+				delete(h.conns, id)
+			}
+		}})
+		h.closed.Store(true)
+		close(h.done)
+		h.wg.Wait()
+		h.timer.Stop()
+		h.eng.Close(context.Background())
+		if h.lock != nil {
+			h.lock.Close()
+		}
+	})
+	return err
+}

@@ -1,0 +1,249 @@
+package native
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/hassauth/hassauth/core"
+)
+
+// MaxBodyBytes is the largest request body accepted, Home Assistant's
+// client_max_size (16 MiB); larger bodies get 413.
+const MaxBodyBytes = 16 << 20
+
+// MaxFrameBytes is the largest websocket message accepted.
+const MaxFrameBytes = 4 << 20
+
+// wantedHeader reports whether the core reads a header.
+var wantedHeader = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range core.HeaderNames {
+		m[n] = true
+	}
+	return m
+}()
+
+func coreHeaders(hdr http.Header, host string) []core.Header {
+	var out []core.Header
+	if host != "" {
+		out = append(out, core.Header{Name: "host", Value: host})
+	}
+	for name, values := range hdr {
+		lname := strings.ToLower(name)
+		if !wantedHeader[lname] || lname == "host" {
+			continue
+		}
+		for _, v := range values {
+			out = append(out, core.Header{Name: lname, Value: v})
+		}
+	}
+	// Map order is random; the core must see the same input for the same
+	// request.
+	sortHeaders(out)
+	return out
+}
+
+func sortHeaders(hs []core.Header) {
+	for i := 1; i < len(hs); i++ {
+		for j := i; j > 0 && hs[j].Name < hs[j-1].Name; j-- {
+			hs[j], hs[j-1] = hs[j-1], hs[j]
+		}
+	}
+}
+
+// ServeHTTP answers Home Assistant's auth endpoints and /api/websocket.
+func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/api/websocket" && r.Method == http.MethodGet {
+		h.serveWebsocket(w, r)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "413: Request Entity Too Large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "400: Bad Request", http.StatusBadRequest)
+		return
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	req := &core.HTTPRequest{
+		ID:     h.nextReq.Add(1),
+		Method: r.Method,
+		Scheme: scheme,
+		Path:   r.URL.EscapedPath(),
+		Query:  r.URL.RawQuery,
+		Header: coreHeaders(r.Header, r.Host),
+		Body:   body,
+		Remote: r.RemoteAddr,
+	}
+	ch := make(chan *core.Reply, 1)
+	if !h.submit(hostInput{in: core.Input{HTTP: req}, reply: ch}) {
+		http.Error(w, "503: Service Unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	select {
+	case rep := <-ch:
+		for _, hd := range rep.Header {
+			w.Header().Add(hd.Name, hd.Value)
+		}
+		w.WriteHeader(rep.Status)
+		if r.Method != http.MethodHead {
+			w.Write(rep.Body)
+		}
+	case <-r.Context().Done():
+		id := req.ID
+		h.submit(hostInput{fn: func() { delete(h.replies, id) }})
+	case <-h.done:
+		http.Error(w, "503: Service Unavailable", http.StatusServiceUnavailable)
+	}
+}
+
+// wsConn is a websocket connection: frames from the core go through a
+// queue to a writer goroutine, so the loop never waits on a slow client.
+type wsConn struct {
+	id   uint64
+	c    *websocket.Conn
+	mu   sync.Mutex
+	q    [][]byte
+	wake chan struct{}
+	// peakSince is when the queue last rose above the peak; zero when it
+	// is below.
+	peakSince time.Time
+	closing   bool
+	code      int
+	reason    string
+	now       func() time.Time
+}
+
+// enqueue queues a frame; false when the queue broke Home Assistant's
+// limits and the connection was closed.
+func (c *wsConn) enqueue(data []byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return true
+	}
+	c.q = append(c.q, data)
+	n := len(c.q)
+	switch {
+	case n > core.MaxPendingMessages:
+		c.closeLocked(1008, "Client unable to keep up with pending messages")
+		return false
+	case n > core.PendingMessagePeak:
+		if c.peakSince.IsZero() {
+			c.peakSince = c.now()
+		} else if c.now().Sub(c.peakSince) > time.Duration(core.PendingMessagePeakMicros)*time.Microsecond {
+			c.closeLocked(1008, "Client unable to keep up with pending messages")
+			return false
+		}
+	default:
+		c.peakSince = time.Time{}
+	}
+	c.signal()
+	return true
+}
+
+func (c *wsConn) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// close closes after the frames already queued.
+func (c *wsConn) close(code int, reason string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closeLocked(code, reason)
+}
+
+func (c *wsConn) closeLocked(code int, reason string) {
+	if c.closing {
+		return
+	}
+	c.closing = true
+	c.code, c.reason = code, reason
+	c.signal()
+}
+
+func (c *wsConn) writer(ctx context.Context) {
+	for {
+		c.mu.Lock()
+		q := c.q
+		c.q = nil
+		closing, code, reason := c.closing, c.code, c.reason
+		c.mu.Unlock()
+		for _, frame := range q {
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := c.c.Write(wctx, websocket.MessageText, frame)
+			cancel()
+			if err != nil {
+				c.c.CloseNow()
+				return
+			}
+		}
+		if closing {
+			if code == 0 {
+				code = int(websocket.StatusNormalClosure)
+			}
+			c.c.Close(websocket.StatusCode(code), reason)
+			return
+		}
+		select {
+		case <-c.wake:
+		case <-ctx.Done():
+			c.c.CloseNow()
+			return
+		}
+	}
+}
+
+func (h *Host) serveWebsocket(w http.ResponseWriter, r *http.Request) {
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		return
+	}
+	ws.SetReadLimit(MaxFrameBytes)
+	conn := &wsConn{id: h.nextConn.Add(1), c: ws, wake: make(chan struct{}, 1), now: h.now}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		conn.writer(ctx)
+	}()
+	open := &core.WSOpen{Conn: conn.id, Remote: r.RemoteAddr, Header: coreHeaders(r.Header, r.Host)}
+	if !h.submit(hostInput{in: core.Input{WSOpen: open}, conn: conn}) {
+		ws.Close(websocket.StatusGoingAway, "server shutting down")
+		return
+	}
+	for {
+		typ, data, err := ws.Read(ctx)
+		if err != nil {
+			break
+		}
+		msg := &core.WSMessage{Conn: conn.id, Data: data, Binary: typ == websocket.MessageBinary}
+		if !h.submit(hostInput{in: core.Input{WSMessage: msg}}) {
+			break
+		}
+	}
+	h.submit(hostInput{in: core.Input{WSClosed: &core.WSClosed{Conn: conn.id}}, fn: nil})
+	h.submit(hostInput{fn: func() { delete(h.conns, conn.id) }})
+	conn.close(int(websocket.StatusNormalClosure), "")
+	select {
+	case <-writerDone:
+	case <-time.After(5 * time.Second):
+	}
+}
