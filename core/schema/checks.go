@@ -51,13 +51,12 @@ const (
 	typeFloat
 )
 
-// typeNames holds each type's Python name (for "expected <name>") and its
-// voluptuous_serialize name.
+// typeNames holds each type's error message and voluptuous_serialize name.
 var typeNames = [...][2]string{
-	typeStr:   {"str", "string"},
-	typeInt:   {"int", "integer"},
-	typeBool:  {"bool", "boolean"},
-	typeFloat: {"float", "float"},
+	typeStr:   {msgExpectedPrefix + "str", "string"},
+	typeInt:   {msgExpectedPrefix + "int", "integer"},
+	typeBool:  {msgExpectedPrefix + "bool", "boolean"},
+	typeFloat: {msgExpectedPrefix + "float", "float"},
 }
 
 // AsInt returns the integer value Python sees in a value that passed Int:
@@ -70,12 +69,29 @@ func AsInt(v orjson.Value) (int64, bool) {
 		}
 		return 0, true
 	}
-	return v.Int()
+	if i, ok := v.Int(); ok {
+		return i, true
+	}
+	return 0, false
+}
+
+// quickChecker is a check that can tell whether a value passes without
+// building an error, which lets AnyOf and List skip failing alternatives
+// cheaply.
+type quickChecker interface {
+	quick(v orjson.Value) (orjson.Value, bool)
 }
 
 type typeCheck struct{ kind typeKind }
 
 func (c typeCheck) validate(path []PathElem, v orjson.Value) (orjson.Value, []Invalid) {
+	if out, ok := c.quick(v); ok {
+		return out, nil
+	}
+	return orjson.Value{}, fail(typeNames[c.kind][0], path)
+}
+
+func (c typeCheck) quick(v orjson.Value) (orjson.Value, bool) {
 	var ok bool
 	switch c.kind {
 	case typeStr:
@@ -87,10 +103,7 @@ func (c typeCheck) validate(path []PathElem, v orjson.Value) (orjson.Value, []In
 	case typeFloat:
 		ok = v.Kind == orjson.Number && !v.IsInt()
 	}
-	if ok {
-		return v, nil
-	}
-	return orjson.Value{}, fail(msgExpectedPrefix+typeNames[c.kind][0], path)
+	return v, ok
 }
 
 func (c typeCheck) describe() (props, bool) {
@@ -100,6 +113,7 @@ func (c typeCheck) describe() (props, bool) {
 type anything struct{}
 
 func (anything) validate(_ []PathElem, v orjson.Value) (orjson.Value, []Invalid) { return v, nil }
+func (anything) quick(v orjson.Value) (orjson.Value, bool)                       { return v, true }
 func (anything) describe() (props, bool)                                         { return nil, false }
 
 type noneCheck struct{}
@@ -110,6 +124,8 @@ func (noneCheck) validate(path []PathElem, v orjson.Value) (orjson.Value, []Inva
 	}
 	return orjson.Value{}, fail(MsgNotValid, path)
 }
+
+func (noneCheck) quick(v orjson.Value) (orjson.Value, bool) { return v, v.Kind == orjson.Null }
 
 func (noneCheck) describe() (props, bool) { return nil, false }
 
@@ -123,6 +139,10 @@ func (c constCheck) validate(path []PathElem, v orjson.Value) (orjson.Value, []I
 		return v, nil
 	}
 	return orjson.Value{}, fail(MsgNotValid, path)
+}
+
+func (c constCheck) quick(v orjson.Value) (orjson.Value, bool) {
+	return v, v.Kind == orjson.String && v.Str == c.s
 }
 
 func (c constCheck) describe() (props, bool) {
@@ -166,6 +186,19 @@ func Maybe(c Check) Check { return anyOf{None, c} }
 type anyOf []Check
 
 func (a anyOf) validate(path []PathElem, v orjson.Value) (orjson.Value, []Invalid) {
+	// First look for the passing alternative without building the errors of
+	// those before it; they are needed only when every alternative fails.
+	for _, c := range a {
+		if q, ok := c.(quickChecker); ok {
+			if out, ok := q.quick(v); ok {
+				return out, nil
+			}
+			continue
+		}
+		if out, errs := c.validate(path, v); errs == nil {
+			return out, nil
+		}
+	}
 	var best []Invalid
 	for _, c := range a {
 		out, errs := c.validate(path, v)
@@ -245,7 +278,8 @@ func (l listOf) validate(path []PathElem, v orjson.Value) (orjson.Value, []Inval
 	if v.Kind != orjson.Array {
 		return orjson.Value{}, fail(MsgExpectedList, path)
 	}
-	out := orjson.Value{Kind: orjson.Array, Arr: make([]orjson.Value, 0, len(v.Arr))}
+	// The output list is made only once an item's value changes.
+	var out []orjson.Value
 	var errs []Invalid
 	for i, item := range v.Arr {
 		ip := append(path, PathElem{Kind: PathIndex, Index: i})
@@ -254,7 +288,13 @@ func (l listOf) validate(path []PathElem, v orjson.Value) (orjson.Value, []Inval
 		for _, c := range l {
 			cv, e := c.validate(ip, item)
 			if e == nil {
-				out.Arr = append(out.Arr, cv)
+				if out == nil && !sameValue(cv, item) {
+					out = make([]orjson.Value, i, len(v.Arr))
+					copy(out, v.Arr[:i])
+				}
+				if out != nil {
+					out = append(out, cv)
+				}
 				passed = true
 				break
 			}
@@ -270,7 +310,10 @@ func (l listOf) validate(path []PathElem, v orjson.Value) (orjson.Value, []Inval
 	if errs != nil {
 		return orjson.Value{}, errs
 	}
-	return out, nil
+	if out == nil {
+		return v, nil
+	}
+	return orjson.Value{Kind: orjson.Array, Arr: out}, nil
 }
 
 func (listOf) describe() (props, bool) { return nil, false }
@@ -359,14 +402,21 @@ func newIn(options []Option) Check {
 }
 
 func (c *inCheck) validate(path []PathElem, v orjson.Value) (orjson.Value, []Invalid) {
+	if _, ok := c.quick(v); ok {
+		return v, nil
+	}
+	return orjson.Value{}, fail(c.msg, path)
+}
+
+func (c *inCheck) quick(v orjson.Value) (orjson.Value, bool) {
 	if v.Kind == orjson.String {
 		for _, o := range c.options {
 			if o.Value == v.Str {
-				return v, nil
+				return v, true
 			}
 		}
 	}
-	return orjson.Value{}, fail(c.msg, path)
+	return v, false
 }
 
 func (c *inCheck) describe() (props, bool) {

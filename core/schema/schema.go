@@ -69,10 +69,10 @@ type Schema struct {
 // Validate checks v against the schema. On success it returns the value
 // voluptuous outputs: the input's keys in input order (unknown keys only when
 // Extra), converted where a check converts (String), then the defaults of
-// missing keys in field order. Otherwise it returns the errors in the order
-// voluptuous raises them.
+// missing keys in field order. The output shares unchanged parts with v.
+// Otherwise it returns the errors in the order voluptuous raises them.
 func (s *Schema) Validate(v orjson.Value) (orjson.Value, *Error) {
-	var buf [8]PathElem
+	var buf [4]PathElem
 	out, errs := s.validate(buf[:0], v)
 	if errs != nil {
 		return orjson.Value{}, &Error{Errors: errs}
@@ -97,76 +97,120 @@ func (s *Schema) validate(path []PathElem, data orjson.Value) (orjson.Value, []I
 		return orjson.Value{}, errs
 	}
 
-	// seen marks the fields whose key was given (or defaulted), so that only
-	// the rest are reported missing.
-	var seenSmall uint64
-	var seenLarge []bool
+	m := mapping{s: s, data: data}
 	if len(s.Fields) > 64 {
-		seenLarge = make([]bool, len(s.Fields))
+		m.seenLarge = make([]bool, len(s.Fields))
 	}
-	markSeen := func(i int) {
-		if seenLarge != nil {
-			seenLarge[i] = true
-		} else {
-			seenSmall |= 1 << uint(i)
-		}
-	}
-	isSeen := func(i int) bool {
-		if seenLarge != nil {
-			return seenLarge[i]
-		}
-		return seenSmall&(1<<uint(i)) != 0
-	}
-
-	out := orjson.Value{Kind: orjson.Object, Obj: make([]orjson.Member, 0, len(data.Obj)+s.defaults())}
-	var errs []Invalid
-	check := func(key string, value orjson.Value) {
-		keyPath := append(path, PathElem{Kind: PathKey, Key: key})
-		i := s.field(key)
-		if i < 0 {
-			if s.Extra {
-				out.Obj = append(out.Obj, orjson.Member{Key: key, Value: value})
-			} else {
-				errs = append(errs, fail(MsgExtraKeys, keyPath)...)
-			}
-			return
-		}
-		// A key that is present is never also reported missing, even when
-		// its value fails.
-		markSeen(i)
-		cv, e := s.Fields[i].Check.validate(keyPath, value)
-		if e != nil {
-			for j := range e {
-				if len(e[j].Path) <= len(keyPath) {
-					e[j].ErrorType = errorTypeDict
-				}
-			}
-			errs = append(errs, e...)
-			return
-		}
-		out.Obj = append(out.Obj, orjson.Member{Key: key, Value: cv})
-	}
-	for _, m := range data.Obj {
-		check(m.Key, m.Value)
+	for i := range data.Obj {
+		m.member(path, i, data.Obj[i].Key, data.Obj[i].Value)
 	}
 	for i := range s.Fields {
 		f := &s.Fields[i]
 		if f.Default != nil && f.Marker != Plain && !data.Has(f.Name) {
-			check(f.Name, *f.Default)
+			m.member(path, -1, f.Name, *f.Default)
 		}
 	}
 	for i := range s.Fields {
-		if s.Fields[i].Marker == Required && !isSeen(i) {
-			errs = append(errs, fail(MsgRequired, append(path, PathElem{Kind: PathKey, Key: s.Fields[i].Name}))...)
+		if s.Fields[i].Marker == Required && !m.isSeen(i) {
+			m.errs = append(m.errs, fail(MsgRequired, append(path, PathElem{Kind: PathKey, Key: s.Fields[i].Name}))...)
 		}
 	}
-	if errs != nil {
-		return orjson.Value{}, errs
+	if m.errs != nil {
+		return orjson.Value{}, m.errs
+	}
+	out := data
+	if m.copied {
+		out = orjson.Value{Kind: orjson.Object, Obj: m.out}
 	}
 	if len(s.AtLeastOne) > 0 && !hasAny(out, s.AtLeastOne) {
 		return orjson.Value{}, fail(atLeastOneMessage(s.AtLeastOne), path)
 	}
 	return out, nil
+}
+
+// mapping is the state of one mapping validation. The output is built only
+// once it differs from the input (a converted value, an inserted default):
+// until then kept counts the input members passed through unchanged.
+type mapping struct {
+	s         *Schema
+	data      orjson.Value
+	out       []orjson.Member
+	copied    bool
+	kept      int
+	seenSmall uint64
+	seenLarge []bool // when the schema has more than 64 fields
+	errs      []Invalid
+}
+
+// seen marks the fields whose key was given (or defaulted), so that only the
+// rest are reported missing. A key that is present is never also reported
+// missing, even when its value fails.
+func (m *mapping) markSeen(i int) {
+	if m.seenLarge != nil {
+		m.seenLarge[i] = true
+	} else {
+		m.seenSmall |= 1 << uint(i)
+	}
+}
+
+func (m *mapping) isSeen(i int) bool {
+	if m.seenLarge != nil {
+		return m.seenLarge[i]
+	}
+	return m.seenSmall&(1<<uint(i)) != 0
+}
+
+// member validates one key and value; index is the member's place in the
+// input, or -1 for an inserted default.
+func (m *mapping) member(path []PathElem, index int, key string, value orjson.Value) {
+	keyPath := append(path, PathElem{Kind: PathKey, Key: key})
+	i := m.s.field(key)
+	if i < 0 {
+		if m.s.Extra {
+			m.emit(index, key, value, true)
+		} else {
+			m.errs = append(m.errs, fail(MsgExtraKeys, keyPath)...)
+		}
+		return
+	}
+	m.markSeen(i)
+	cv, e := m.s.Fields[i].Check.validate(keyPath, value)
+	if e != nil {
+		for j := range e {
+			if len(e[j].Path) <= len(keyPath) {
+				e[j].ErrorType = errorTypeDict
+			}
+		}
+		m.errs = append(m.errs, e...)
+		return
+	}
+	m.emit(index, key, cv, sameValue(cv, value))
+}
+
+func (m *mapping) emit(index int, key string, v orjson.Value, same bool) {
+	if m.errs != nil {
+		// The output is thrown away.
+		return
+	}
+	if !m.copied {
+		if same && index == m.kept {
+			m.kept++
+			return
+		}
+		m.out = make([]orjson.Member, m.kept, len(m.data.Obj)+m.s.defaults())
+		copy(m.out, m.data.Obj[:m.kept])
+		m.copied = true
+	}
+	m.out = append(m.out, orjson.Member{Key: key, Value: v})
+}
+
+// sameValue reports whether a check returned its input unchanged (sharing
+// the same containers).
+func sameValue(a, b orjson.Value) bool {
+	return a.Kind == b.Kind && a.Bool == b.Bool && a.Str == b.Str &&
+		len(a.Arr) == len(b.Arr) && (len(a.Arr) == 0 || &a.Arr[0] == &b.Arr[0]) &&
+		len(a.Obj) == len(b.Obj) && (len(a.Obj) == 0 || &a.Obj[0] == &b.Obj[0]) &&
+		(a.Arr == nil) == (b.Arr == nil) && (a.Obj == nil) == (b.Obj == nil)
 }
 
 // exclusions reports, for each exclusion group in the order its first key is
