@@ -26,8 +26,14 @@
 // required keys, several missing defaults), which varies between Home
 // Assistant processes, this package uses the order of the schema's fields.
 //
-// The expected texts in the tests were produced by running voluptuous itself;
-// see testdata/README.md.
+// The expected texts in the tests were produced by running voluptuous itself
+// (0.15.2, Home Assistant's pin; 0.16.0 gives the same); see
+// testdata/README.md. Known differences from Home Assistant: a string's repr
+// follows Go's Unicode 15.0 tables for what is printable where Python follows
+// its own Unicode version; CommandHeader refuses ids beyond int64; and if a
+// Home Assistant release validates with probatio instead of voluptuous, that
+// library words a failed AnyOf of plain types differently ("expected str or
+// None").
 //
 // The package is pure: no I/O, no clock, no global mutable state; output
 // never depends on map iteration order.

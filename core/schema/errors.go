@@ -12,21 +12,34 @@ import (
 // Messages voluptuous and Home Assistant's validators use; they are protocol
 // text, shown to clients verbatim.
 const (
-	MsgExpectedDict     = "expected a dictionary"
-	MsgExpectedList     = "expected a list"
-	MsgExtraKeys        = "extra keys not allowed"
-	MsgRequired         = "required key not provided"
-	MsgNotValid         = "not a valid value"
-	MsgNoValidValue     = "no valid value found"
-	MsgLengthType       = "invalid value or type"
-	MsgStringIsNone     = "string value is None"
-	MsgShouldBeString   = "value should be a string"
+	// MsgExpectedDict: a mapping schema got something else.
+	MsgExpectedDict = "expected a dictionary"
+	// MsgExpectedList: a list schema got something else.
+	MsgExpectedList = "expected a list"
+	// MsgExtraKeys: a key the schema does not declare.
+	MsgExtraKeys = "extra keys not allowed"
+	// MsgRequired: a Required key is missing.
+	MsgRequired = "required key not provided"
+	// MsgNotValid: a literal (Const, None) did not match.
+	MsgNotValid = "not a valid value"
+	// MsgNoValidValue: an AnyOf without alternatives.
+	MsgNoValidValue = "no valid value found"
+	// MsgLengthType: Length applied to a value without a length.
+	MsgLengthType = "invalid value or type"
+	// MsgStringIsNone: cv.string got null.
+	MsgStringIsNone = "string value is None"
+	// MsgShouldBeString: cv.string got a list or dict.
+	MsgShouldBeString = "value should be a string"
+)
+
+const (
 	msgExpectedPrefix   = "expected "
 	msgExclusionPrefix  = "two or more values in the same group of exclusion '"
 	msgLengthMinPrefix  = "length of value must be at least "
 	msgLengthMaxPrefix  = "length of value must be at most "
 	msgInPrefix         = "value must be one of "
 	msgAtLeastOnePrefix = "must contain at least one of "
+	msgRangeMinPrefix   = "value must be at least "
 
 	// errorTypeDict is what a mapping adds to an error about one of its
 	// values ("expected str for dictionary value @ data['x']").

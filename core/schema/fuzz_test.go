@@ -2,6 +2,8 @@ package schema
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +42,12 @@ func FuzzValidate(f *testing.F) {
 		`[]`, `null`, `"str"`, `{}`,
 	} {
 		f.Add([]byte(seed))
+	}
+	var golden goldenFile[voluptuousCase]
+	if data, err := os.ReadFile("testdata/voluptuous_cases.json"); err == nil && json.Unmarshal(data, &golden) == nil {
+		for _, c := range golden.Cases {
+			f.Add([]byte(c.Input))
+		}
 	}
 	schemas := fuzzSchemas()
 	f.Fuzz(func(t *testing.T, data []byte) {

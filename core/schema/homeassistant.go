@@ -63,40 +63,63 @@ func Command(typ string, fields ...Field) *Schema {
 	return &Schema{Fields: append(all, fields...)}
 }
 
-// Websocket command schemas. auth/current_user and auth/refresh_tokens are
-// declared with no schema beyond their type: see CheckBareCommand.
+// Websocket command schemas (spec §10.4-§10.6). auth/current_user and
+// auth/refresh_tokens are declared with no schema beyond their type: see
+// CheckBareCommand.
 var (
+	// AuthLongLivedAccessToken: lifespan int (days), client_name str,
+	// optional client_icon str.
 	AuthLongLivedAccessToken = Command(CmdAuthLongLivedAccessToken,
 		Req("lifespan", Int), Req("client_name", Str), Opt("client_icon", Str))
+	// AuthDeleteRefreshToken: refresh_token_id str.
 	AuthDeleteRefreshToken = Command(CmdAuthDeleteRefreshToken,
 		Req("refresh_token_id", Str))
+	// AuthDeleteAllRefreshTokens: optional token_type (cv.string),
+	// delete_current_token bool defaulting to true.
 	AuthDeleteAllRefreshTokens = Command(CmdAuthDeleteAllRefreshTokens,
 		Opt("token_type", String), OptDefault("delete_current_token", Bool, orjson.BoolValue(true)))
+	// AuthSignPath: path str, expires int (seconds) defaulting to 30.
 	AuthSignPath = Command(CmdAuthSignPath,
 		Req("path", Str), OptDefault("expires", Int, orjson.IntValue(30)))
+	// AuthRefreshTokenSetExpiry: refresh_token_id str, enable_expiry bool.
 	AuthRefreshTokenSetExpiry = Command(CmdAuthRefreshTokenSetExpiry,
 		Req("refresh_token_id", Str), Req("enable_expiry", Bool))
+	// AuthSetupMFA: mfa_module_id or flow_id (exclusive, one of them
+	// required), optional user_input of any type.
 	AuthSetupMFA = withAtLeastOne(Command(CmdAuthSetupMFA,
 		Excl("mfa_module_id", "module_or_flow_id", Str),
 		Excl("flow_id", "module_or_flow_id", Str),
 		Opt("user_input", Anything)), "mfa_module_id", "flow_id")
+	// AuthDeposeMFA: mfa_module_id str.
 	AuthDeposeMFA = Command(CmdAuthDeposeMFA, Req("mfa_module_id", Str))
 
-	ConfigAuthList   = Command(CmdConfigAuthList)
+	// ConfigAuthList takes no key beyond id and type (a real schema, so an
+	// extra key is reported with its path, unlike CheckBareCommand).
+	ConfigAuthList = Command(CmdConfigAuthList)
+	// ConfigAuthDelete: user_id str.
 	ConfigAuthDelete = Command(CmdConfigAuthDelete, Req("user_id", Str))
+	// ConfigAuthCreate: name str, optional group_ids [str] and local_only
+	// bool.
 	ConfigAuthCreate = Command(CmdConfigAuthCreate,
 		Req("name", Str), Opt("group_ids", List(Str)), Opt("local_only", Bool))
+	// ConfigAuthUpdate: user_id str, optional name, is_active, group_ids,
+	// local_only.
 	ConfigAuthUpdate = Command(CmdConfigAuthUpdate,
 		Req("user_id", Str), Opt("name", Str), Opt("is_active", Bool),
 		Opt("group_ids", List(Str)), Opt("local_only", Bool))
 
+	// ProviderHACreate: user_id, username, password, all str.
 	ProviderHACreate = Command(CmdProviderHACreate,
 		Req("user_id", Str), Req("username", Str), Req("password", Str))
-	ProviderHADelete         = Command(CmdProviderHADelete, Req("username", Str))
+	// ProviderHADelete: username str.
+	ProviderHADelete = Command(CmdProviderHADelete, Req("username", Str))
+	// ProviderHAChangePassword: current_password and new_password str.
 	ProviderHAChangePassword = Command(CmdProviderHAChangePassword,
 		Req("current_password", Str), Req("new_password", Str))
+	// ProviderHAAdminChangePassword: user_id and password str.
 	ProviderHAAdminChangePassword = Command(CmdProviderHAAdminChangePassword,
 		Req("user_id", Str), Req("password", Str))
+	// ProviderHAAdminChangeUsername: user_id and username str.
 	ProviderHAAdminChangeUsername = Command(CmdProviderHAAdminChangeUsername,
 		Req("user_id", Str), Req("username", Str))
 )
@@ -190,7 +213,7 @@ func (positiveInt) validate(path []PathElem, v orjson.Value) (orjson.Value, []In
 		return orjson.Value{}, fail(msgExpectedPrefix+"int", path)
 	}
 	if len(v.Str) > 0 && v.Str[0] == '-' && v.Str != "-0" {
-		return orjson.Value{}, fail("value must be at least 0", path)
+		return orjson.Value{}, fail(msgRangeMinPrefix+"0", path)
 	}
 	return v, nil
 }

@@ -47,8 +47,6 @@ func (f *Field) describe() (props, bool) {
 	if !ok {
 		return nil, false
 	}
-	// The check's properties may be shared; build the field's own copy.
-	p = append(props(nil), p...)
 	p = p.set("name", orjson.StringValue(f.Name))
 	if f.Description != "" {
 		p = p.set("description", orjson.StringValue(f.Description))
