@@ -18,7 +18,8 @@ var LoginFlowCreate = &Schema{Fields: []Field{
 }}
 
 // LoginFlowStep is the body of POST /auth/login_flow/{flow_id}: client_id
-// plus the step's input, which the step's own form schema checks.
+// plus the step's input. Home Assistant removes client_id and checks the
+// rest with the step's form schema ("User input malformed" on failure).
 var LoginFlowStep = &Schema{Fields: []Field{Req("client_id", Str)}, Extra: true}
 
 // LinkUser is the body of POST /auth/link_user. Both keys are plain, so a
