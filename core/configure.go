@@ -67,7 +67,6 @@ func (c *Core) configure(cfg Config) error {
 	return nil
 }
 
-
 func (c *Core) newProvider(pc ProviderConfig, key string) (provider, error) {
 	switch pc.Type {
 	case "homeassistant":

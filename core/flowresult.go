@@ -3,6 +3,7 @@ package core
 import (
 	"github.com/hassauth/hassauth/core/authstore"
 	"github.com/hassauth/hassauth/core/orjson"
+	"github.com/hassauth/hassauth/core/schema"
 )
 
 // resultKind is the type of a data-entry-flow result.
@@ -14,23 +15,6 @@ const (
 	resultCreateEntry
 )
 
-// fieldKind is the voluptuous type of a form field.
-type fieldKind uint8
-
-const (
-	fieldString fieldKind = iota + 1
-	fieldSelect
-)
-
-// formField is one field of a form's data_schema.
-type formField struct {
-	Name     string
-	Kind     fieldKind
-	Required bool
-	// Options are a select's (value, label) pairs in order.
-	Options [][2]string
-}
-
 // stepResult is what a flow step gave: a form, an abort, an entry, or a
 // suspension while an effect is awaited.
 type stepResult struct {
@@ -39,7 +23,8 @@ type stepResult struct {
 	kind  resultKind
 
 	stepID string
-	fields []formField
+	// form is the form's data_schema; nil is written as [].
+	form *schema.Schema
 	// errors is the form's errors: nil is null, else an object, possibly
 	// empty, of base -> key.
 	errors *string
@@ -56,8 +41,8 @@ type stepResult struct {
 
 func suspended(id uint64) stepResult { return stepResult{await: id} }
 
-func formResult(stepID string, fields []formField, baseError string) stepResult {
-	r := stepResult{kind: resultForm, stepID: stepID, fields: fields, errorsEmpty: true}
+func formResult(stepID string, form *schema.Schema, baseError string) stepResult {
+	r := stepResult{kind: resultForm, stepID: stepID, form: form, errorsEmpty: true}
 	if baseError != "" {
 		e := baseError
 		r.errors = &e
@@ -82,39 +67,6 @@ func writeHandler(e *orjson.Encoder, k providerKey) {
 		e.String(k.ID)
 	} else {
 		e.Null()
-	}
-	e.EndArray()
-}
-
-// writeFields writes a data_schema as voluptuous_serialize does.
-func writeFields(e *orjson.Encoder, fields []formField) {
-	e.BeginArray()
-	for _, f := range fields {
-		e.BeginObject()
-		switch f.Kind {
-		case fieldString:
-			e.Key("type")
-			e.String("string")
-		case fieldSelect:
-			e.Key("type")
-			e.String("select")
-			e.Key("options")
-			e.BeginArray()
-			for _, o := range f.Options {
-				e.BeginArray()
-				e.String(o[0])
-				e.String(o[1])
-				e.EndArray()
-			}
-			e.EndArray()
-		}
-		e.Key("name")
-		e.String(f.Name)
-		if f.Required {
-			e.Key("required")
-			e.Bool(true)
-		}
-		e.EndObject()
 	}
 	e.EndArray()
 }
@@ -158,7 +110,7 @@ func flowJSON(flowID string, handler func(*orjson.Encoder), r stepResult) []byte
 		e.Key("step_id")
 		e.String(r.stepID)
 		e.Key("data_schema")
-		writeFields(e, r.fields)
+		writeForm(e, r.form)
 		e.Key("errors")
 		writeErrors(e, r)
 		e.Key("description_placeholders")
@@ -204,49 +156,19 @@ func entryJSON(flowID string, handler func(*orjson.Encoder), code string) []byte
 	return e.Bytes()
 }
 
-// validateInput checks step input against the form the step showed, as
-// voluptuous would: required fields present, strings where strings are
-// expected, select values among the options, no other keys.
-func validateInput(fields []formField, input orjson.Value) bool {
-	if input.Kind != orjson.Object {
-		return false
+// writeForm writes a form's data_schema as voluptuous_serialize does; no
+// schema is an empty list.
+func writeForm(e *orjson.Encoder, s *schema.Schema) {
+	if s == nil {
+		e.BeginArray()
+		e.EndArray()
+		return
 	}
-	for _, m := range input.Obj {
-		var f *formField
-		for i := range fields {
-			if fields[i].Name == m.Key {
-				f = &fields[i]
-				break
-			}
-		}
-		if f == nil {
-			return false
-		}
-		switch f.Kind {
-		case fieldString:
-			if m.Value.Kind != orjson.String {
-				return false
-			}
-		case fieldSelect:
-			if m.Value.Kind != orjson.String {
-				return false
-			}
-			ok := false
-			for _, o := range f.Options {
-				if o[0] == m.Value.Str {
-					ok = true
-					break
-				}
-			}
-			if !ok {
-				return false
-			}
-		}
+	// Every form the core shows is serializable; an error would be a bug
+	// in a form declared here, and an empty list keeps the reply valid.
+	mark := len(e.Bytes())
+	if err := s.Serialize(e); err != nil && len(e.Bytes()) == mark {
+		e.BeginArray()
+		e.EndArray()
 	}
-	for _, f := range fields {
-		if f.Required && !input.Has(f.Name) {
-			return false
-		}
-	}
-	return true
 }

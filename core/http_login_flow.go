@@ -129,9 +129,13 @@ func (c *Core) handleLoginFlowStep(r *request) {
 			input.Obj = append(input.Obj, m)
 		}
 	}
-	if !validateInput(f.Fields, input) {
-		c.replyMessage(r, 400, msgUserInputMalformed, "")
-		return
+	if f.Form != nil {
+		valid, verr := f.Form.Validate(input)
+		if verr != nil {
+			c.replyMessage(r, 400, msgUserInputMalformed, "")
+			return
+		}
+		input = valid
 	}
 	c.respondStep(r, clientID, f, c.runStep(f, &input))
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"github.com/hassauth/hassauth/core/authstore"
 	"github.com/hassauth/hassauth/core/orjson"
+	"github.com/hassauth/hassauth/core/schema"
 )
 
 // loginFlow is one login flow in progress (Home Assistant's LoginFlow and
@@ -19,9 +20,9 @@ type loginFlow struct {
 	// Challenge is the PKCE S256 code challenge, if the client sent one.
 	Challenge string
 
-	// StepID and Fields are the step and form last shown.
+	// StepID and Form are the step and form last shown.
 	StepID string
-	Fields []formField
+	Form   *schema.Schema
 	// Busy is set while a step awaits an effect (a password check).
 	Busy bool
 	// UnknownUser marks a password check run against the dummy hash.
@@ -114,7 +115,7 @@ func (c *Core) finishStep(f *loginFlow, res stepResult) stepResult {
 	}
 	if res.await == 0 && res.kind == resultForm {
 		f.StepID = res.stepID
-		f.Fields = res.fields
+		f.Form = res.form
 	}
 	return res
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"github.com/hassauth/hassauth/core/authstore"
 	"github.com/hassauth/hassauth/core/orjson"
+	"github.com/hassauth/hassauth/core/schema"
 )
 
 // mfaSessionExpiration is how long after a flow's creation an MFA code is
@@ -15,8 +16,8 @@ type mfaModule interface {
 	name() string
 	// maxRetry is MAX_RETRY_TIME: wrong codes before the flow aborts.
 	maxRetry() int
-	// inputFields is the login step's form.
-	inputFields() []formField
+	// inputForm is the login step's form.
+	inputForm() *schema.Schema
 	isSetUp(c *Core, userID string) bool
 	// initLogin prepares the login step on first display (notify sends a
 	// code). It returns the id of an awaited effect, or 0.
@@ -36,10 +37,10 @@ type mfaBase struct {
 	retries  int
 }
 
-func (m *mfaBase) id() string                                  { return m.moduleID }
-func (m *mfaBase) name() string                                { return m.title }
-func (m *mfaBase) maxRetry() int                               { return m.retries }
-func (m *mfaBase) initLogin(*Core, *loginFlow) uint64          { return 0 }
+func (m *mfaBase) id() string                                     { return m.moduleID }
+func (m *mfaBase) name() string                                   { return m.title }
+func (m *mfaBase) maxRetry() int                                  { return m.retries }
+func (m *mfaBase) initLogin(*Core, *loginFlow) uint64             { return 0 }
 func (m *mfaBase) initLoginDone(*Core, *loginFlow, opResult) bool { return true }
 
 func (c *Core) mfaModule(id string) mfaModule {
@@ -82,15 +83,15 @@ func (c *Core) stepSelectMFAModule(f *loginFlow, input *orjson.Value) stepResult
 		f.StepID = stepMFA
 		return c.stepMFA(f, nil)
 	}
-	opts := make([][2]string, 0, len(f.AvailableMFA))
+	opts := make([]schema.Option, 0, len(f.AvailableMFA))
 	for _, id := range f.AvailableMFA {
 		name := id
 		if m := c.mfaModule(id); m != nil {
 			name = m.name()
 		}
-		opts = append(opts, [2]string{id, name})
+		opts = append(opts, schema.Option{Value: id, Label: name})
 	}
-	return formResult(stepSelectMFAModule, []formField{{Name: "multi_factor_auth_module", Kind: fieldSelect, Options: opts}}, baseErr)
+	return formResult(stepSelectMFAModule, schema.SelectMFAModule(opts), baseErr)
 }
 
 // stepMFA is the mfa step.
@@ -132,7 +133,7 @@ func (c *Core) resumeMFA(f *loginFlow, res opResult) stepResult {
 }
 
 func (c *Core) mfaForm(m mfaModule, baseErr string) stepResult {
-	r := formResult(stepMFA, m.inputFields(), baseErr)
+	r := formResult(stepMFA, m.inputForm(), baseErr)
 	r.placeholders = []orjson.Member{
 		{Key: "mfa_module_name", Value: orjson.StringValue(m.name())},
 		{Key: "mfa_module_id", Value: orjson.StringValue(m.id())},
@@ -149,9 +150,7 @@ type mfaExample struct {
 	order []string
 }
 
-func (m *mfaExample) inputFields() []formField {
-	return []formField{{Name: "pin", Kind: fieldString, Required: true}}
-}
+func (m *mfaExample) inputForm() *schema.Schema { return schema.MFAPin }
 
 func (m *mfaExample) isSetUp(_ *Core, userID string) bool {
 	_, ok := m.pins[userID]

@@ -3,6 +3,7 @@ package core
 import (
 	"github.com/hassauth/hassauth/core/orjson"
 	"github.com/hassauth/hassauth/core/otp"
+	"github.com/hassauth/hassauth/core/schema"
 	"github.com/hassauth/hassauth/core/storage"
 )
 
@@ -24,9 +25,7 @@ func newTOTPModule(id string, name *string) *mfaTOTP {
 	return &mfaTOTP{mfaBase: mfaBase{moduleID: id, title: title, retries: 5}, secrets: map[string]string{}}
 }
 
-func (m *mfaTOTP) inputFields() []formField {
-	return []formField{{Name: "code", Kind: fieldString, Required: true}}
-}
+func (m *mfaTOTP) inputForm() *schema.Schema { return schema.MFACode }
 
 func (m *mfaTOTP) isSetUp(_ *Core, userID string) bool {
 	_, ok := m.secrets[userID]

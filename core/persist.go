@@ -11,6 +11,9 @@ const (
 	PathProvider = ".storage/auth_provider.homeassistant"
 	PathTOTP     = ".storage/auth_module.totp"
 	PathNotify   = ".storage/auth_module.notify"
+	// PathJournal holds the changes made since .storage/auth was last
+	// written, so that none that a reply reported is lost in a crash.
+	PathJournal = ".storage/hassauth.journal"
 )
 
 // Home Assistant's save timing for .storage/auth.

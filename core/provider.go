@@ -66,14 +66,16 @@ type providerBase struct {
 	mfa   bool
 }
 
-func (p *providerBase) key() providerKey    { return p.k }
-func (p *providerBase) name() string        { return p.title }
-func (p *providerBase) supportsMFA() bool   { return p.mfa }
+func (p *providerBase) key() providerKey  { return p.k }
+func (p *providerBase) name() string      { return p.title }
+func (p *providerBase) supportsMFA() bool { return p.mfa }
 func (p *providerBase) resume(c *Core, f *loginFlow, res opResult) stepResult {
 	return abortResult(abortUnknownError)
 }
-func (p *providerBase) validateRefreshToken(*Core, *authstore.RefreshToken, *string) error { return nil }
-func (p *providerBase) removeCredentials(*Core, *authstore.Credential) error            { return nil }
+func (p *providerBase) validateRefreshToken(*Core, *authstore.RefreshToken, *string) error {
+	return nil
+}
+func (p *providerBase) removeCredentials(*Core, *authstore.Credential) error { return nil }
 
 // findCredential returns the stored credential of provider p whose data
 // member key equals value.

@@ -4,6 +4,7 @@ import (
 	"github.com/hassauth/hassauth/core/authstore"
 	"github.com/hassauth/hassauth/core/orjson"
 	"github.com/hassauth/hassauth/core/password"
+	"github.com/hassauth/hassauth/core/schema"
 )
 
 // haUser is one entry of .storage/auth_provider.homeassistant: a username
@@ -27,14 +28,9 @@ func newHomeAssistantProvider(name *string) *homeAssistantProvider {
 	return &homeAssistantProvider{providerBase{k: providerKey{Type: "homeassistant"}, title: title, mfa: true}}
 }
 
-var usernamePasswordFields = []formField{
-	{Name: "username", Kind: fieldString, Required: true},
-	{Name: "password", Kind: fieldString, Required: true},
-}
-
 func (p *homeAssistantProvider) init(c *Core, f *loginFlow, input *orjson.Value) stepResult {
 	if input == nil {
-		return formResult(stepInit, usernamePasswordFields, "")
+		return formResult(stepInit, schema.HomeAssistantLogin, "")
 	}
 	user, _ := input.Get("username")
 	pass, _ := input.Get("password")
@@ -46,7 +42,7 @@ func (p *homeAssistantProvider) init(c *Core, f *loginFlow, input *orjson.Value)
 
 func (p *homeAssistantProvider) resume(c *Core, f *loginFlow, res opResult) stepResult {
 	if f.UnknownUser || res.work == nil || !res.work.Match {
-		return formResult(stepInit, usernamePasswordFields, errorInvalidAuth)
+		return formResult(stepInit, schema.HomeAssistantLogin, errorInvalidAuth)
 	}
 	// The entry's data is the input without the password: the username as
 	// typed.
@@ -137,14 +133,14 @@ type exampleProvider struct {
 
 func (p *exampleProvider) init(c *Core, f *loginFlow, input *orjson.Value) stepResult {
 	if input == nil {
-		r := formResult(stepInit, usernamePasswordFields, "")
+		r := formResult(stepInit, schema.HomeAssistantLogin, "")
 		r.errorsEmpty = false // errors is None on first display
 		return r
 	}
 	user, _ := input.Get("username")
 	pass, _ := input.Get("password")
 	if p.find(user.Str, pass.Str) == nil {
-		return formResult(stepInit, usernamePasswordFields, errorInvalidAuth)
+		return formResult(stepInit, schema.HomeAssistantLogin, errorInvalidAuth)
 	}
 	return entryResult(stringObject("username", user.Str))
 }

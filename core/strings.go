@@ -5,30 +5,30 @@ package core
 
 // HTTP JSON messages ({"message": ...}).
 const (
-	msgInvalidJSON            = "Invalid JSON."
-	msgFormatIncorrect        = "Message format incorrect: "
-	msgOnboardingNotFinished  = "Onboarding not finished"
-	msgInvalidRemoteIP        = "Invalid remote IP"
-	msgInvalidClientID        = "Invalid client id"
-	msgInvalidHandler         = "Invalid handler specified"
-	msgHandlerNoInit          = "Handler does not support init"
-	msgInvalidFlow            = "Invalid flow specified"
-	msgIPAddressChanged       = "IP address changed"
-	msgUserInputMalformed     = "User input malformed"
-	msgFlowAborted            = "Flow aborted"
-	msgInvalidRedirectURI     = "Invalid redirect URI"
-	msgLoginBlocked           = "Login blocked: "
-	msgInvalidCode            = "Invalid code"
-	msgCredentialLinked       = "Credential already linked"
-	msgUserLinked             = "User linked"
-	msgAPIRunning             = "API running."
-	msgFlowInProgress         = "Flow request already in progress"
-	msgUnauthorizedPlain      = "401: Unauthorized"
-	msgForbiddenPlain         = "403: Forbidden"
-	msgNotFoundPlain          = "404: Not Found"
-	msgMethodNotAllowedPlain  = "405: Method Not Allowed"
-	msgRequestTooLargePlain   = "413: Request Entity Too Large"
-	msgInternalErrorPlain     = "500 Internal Server Error\n\nServer got itself in trouble"
+	msgInvalidJSON           = "Invalid JSON."
+	msgFormatIncorrect       = "Message format incorrect: "
+	msgOnboardingNotFinished = "Onboarding not finished"
+	msgInvalidRemoteIP       = "Invalid remote IP"
+	msgInvalidClientID       = "Invalid client id"
+	msgInvalidHandler        = "Invalid handler specified"
+	msgHandlerNoInit         = "Handler does not support init"
+	msgInvalidFlow           = "Invalid flow specified"
+	msgIPAddressChanged      = "IP address changed"
+	msgUserInputMalformed    = "User input malformed"
+	msgFlowAborted           = "Flow aborted"
+	msgInvalidRedirectURI    = "Invalid redirect URI"
+	msgLoginBlocked          = "Login blocked: "
+	msgInvalidCode           = "Invalid code"
+	msgCredentialLinked      = "Credential already linked"
+	msgUserLinked            = "User linked"
+	msgAPIRunning            = "API running."
+	msgFlowInProgress        = "Flow request already in progress"
+	msgUnauthorizedPlain     = "401: Unauthorized"
+	msgForbiddenPlain        = "403: Forbidden"
+	msgNotFoundPlain         = "404: Not Found"
+	msgMethodNotAllowedPlain = "405: Method Not Allowed"
+	msgRequestTooLargePlain  = "413: Request Entity Too Large"
+	msgInternalErrorPlain    = "500 Internal Server Error\n\nServer got itself in trouble"
 )
 
 // Message codes ({"message": ..., "code": ...}).
@@ -39,12 +39,12 @@ const (
 
 // OAuth errors of /auth/token ({"error": ..., "error_description": ...}).
 const (
-	oauthInvalidRequest        = "invalid_request"
-	oauthInvalidGrant          = "invalid_grant"
-	oauthUnsupportedGrantType  = "unsupported_grant_type"
-	oauthAccessDenied          = "access_denied"
-	oauthDescInvalidClientID   = "Invalid client id"
-	oauthDescInvalidCode       = "Invalid code"
+	oauthInvalidRequest       = "invalid_request"
+	oauthInvalidGrant         = "invalid_grant"
+	oauthUnsupportedGrantType = "unsupported_grant_type"
+	oauthAccessDenied         = "access_denied"
+	oauthDescInvalidClientID  = "Invalid client id"
+	oauthDescInvalidCode      = "Invalid code"
 )
 
 // Reasons async_user_not_allowed_do_auth gives.

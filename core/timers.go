@@ -6,10 +6,10 @@ import "slices"
 type timerKind uint8
 
 const (
-	timerSave         timerKind = iota + 1 // write a delayed document
-	timerPurge                             // remove expired refresh tokens
-	timerWSAuth                            // close a websocket that sent no auth message
-	timerDeleteToken                       // delete a connection's token after the delay
+	timerSave        timerKind = iota + 1 // write a delayed document
+	timerPurge                            // remove expired refresh tokens
+	timerWSAuth                           // close a websocket that sent no auth message
+	timerDeleteToken                      // delete a connection's token after the delay
 )
 
 // timer is a deadline the core wants a Tick for. Only what must happen
