@@ -209,3 +209,41 @@ func TestPythonGolden(t *testing.T) {
 		}
 	})
 }
+
+// TestLinkTagsGolden replays testdata/linkgolden.json: the hrefs that the
+// newest CPython HTMLParser, with Home Assistant's link rule, finds in
+// generated pages that mix link tags with raw-text elements, comments,
+// character references and broken markup.
+func TestLinkTagsGolden(t *testing.T) {
+	b, err := os.ReadFile("testdata/linkgolden.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		Cases []struct {
+			Body    *string  `json:"body"`
+			BodyHex string   `json:"body_hex"`
+			Hrefs   []string `json:"hrefs"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range g.Cases {
+		body := []byte(unhex(t, c.BodyHex))
+		if c.Body != nil {
+			body = []byte(*c.Body)
+		}
+		got := linkRedirectHrefs(body)
+		if len(got) != len(c.Hrefs) {
+			t.Errorf("page %q: %q, CPython %q", body, got, c.Hrefs)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.Hrefs[i] {
+				t.Errorf("page %q: %q, CPython %q", body, got, c.Hrefs)
+				break
+			}
+		}
+	}
+}
