@@ -270,12 +270,14 @@ func (p *parser) string() (string, error) {
 func (p *parser) stringBytes() ([]byte, error) {
 	p.pos++ // opening quote
 	start := p.pos
-	// Fast path: no escapes.
+	// Fast path: no escapes. Only text with a byte >= 0x80 needs checking
+	// for valid UTF-8, which spares the check for ids, keys and hashes.
+	var high byte
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		if c == '"' {
 			s := p.data[start:p.pos]
-			if !utf8.Valid(s) {
+			if high >= utf8.RuneSelf && !utf8.Valid(s) {
 				return nil, p.fail("invalid UTF-8 in string")
 			}
 			p.pos++
@@ -287,6 +289,7 @@ func (p *parser) stringBytes() ([]byte, error) {
 		if c < 0x20 {
 			return nil, p.fail("control character in string")
 		}
+		high |= c
 		p.pos++
 	}
 	buf := append(p.scratch[:0], p.data[start:p.pos]...)
