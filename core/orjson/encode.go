@@ -130,9 +130,9 @@ func (e *Encoder) Int(i int64) {
 	e.buf = strconv.AppendInt(e.buf, i, 10)
 }
 
-// Float writes a float value as Python's repr and orjson write it:
-// shortest round-trip digits, always with a fraction or an exponent, so
-// 1764579600.0 stays "1764579600.0" and never "1.7645796e+09".
+// Float writes a float value as orjson does: shortest round-trip digits,
+// always with a fraction or an exponent, so 1764579600.0 stays
+// "1764579600.0" and never "1.7645796e+09".
 func (e *Encoder) Float(f float64) {
 	e.sep()
 	e.buf = AppendFloat(e.buf, f)
@@ -195,28 +195,38 @@ func (e *Encoder) Value(v Value) {
 	}
 }
 
-// AppendFloat appends f formatted as Python's float repr (which orjson
-// matches for every value Home Assistant stores): NaN and infinities, which
-// orjson writes as null, are written as null too.
+// AppendFloat appends f formatted as orjson (3.11.7 and later) writes it:
+// the shortest digits that read back as f; plain notation with at least one
+// fraction digit for 1e-5 <= |f| < 1e16 (1800.0, 0.00001); otherwise an
+// exponent with an explicit sign and no padding (2e-6, 1.2e+30). NaN and
+// infinities, which orjson writes as null, are written as null too.
 func AppendFloat(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(b, "null"...)
 	}
 	abs := math.Abs(f)
-	if abs != 0 && (abs < 1e-4 || abs >= 1e16) {
-		// Python: 1e+16, 1.5e-05.
-		s := strconv.AppendFloat(nil, f, 'e', -1, 64)
-		// Go writes e+16 / e-05 already; Python keeps at least two exponent digits.
-		return append(b, s...)
+	if abs == 0 || (abs >= 1e-5 && abs < 1e16) {
+		start := len(b)
+		b = strconv.AppendFloat(b, f, 'f', -1, 64)
+		for _, c := range b[start:] {
+			if c == '.' {
+				return b
+			}
+		}
+		return append(b, '.', '0')
 	}
+	// Go writes at least two exponent digits (1e-06); orjson does not.
 	start := len(b)
-	b = strconv.AppendFloat(b, f, 'f', -1, 64)
-	for _, c := range b[start:] {
-		if c == '.' {
-			return b
+	b = strconv.AppendFloat(b, f, 'e', -1, 64)
+	for i := len(b) - 1; i > start; i-- {
+		if b[i] == '+' || b[i] == '-' {
+			if b[i+1] == '0' && len(b)-(i+1) > 1 {
+				b = append(b[:i+1], b[i+2:]...)
+			}
+			break
 		}
 	}
-	return append(b, '.', '0')
+	return b
 }
 
 const hexDigits = "0123456789abcdef"

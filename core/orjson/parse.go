@@ -45,6 +45,9 @@ func Parse(data []byte) (Value, error) {
 type parser struct {
 	data []byte
 	pos  int
+	// scratch holds the text of the last string that had escapes, reused
+	// from one string to the next.
+	scratch []byte
 }
 
 func (p *parser) fail(msg string) error { return &SyntaxError{Msg: msg, Offset: p.pos} }
@@ -203,24 +206,33 @@ func (p *parser) array(depth int) (Value, error) {
 }
 
 func (p *parser) number() (Value, error) {
+	b, err := p.numberBytes()
+	if err != nil {
+		return Value{}, err
+	}
+	return Value{Kind: Number, Str: string(b)}, nil
+}
+
+// numberBytes scans a number and returns its literal as a view of the input.
+func (p *parser) numberBytes() ([]byte, error) {
 	start := p.pos
 	if p.data[p.pos] == '-' {
 		p.pos++
 	}
 	if p.pos >= len(p.data) {
-		return Value{}, p.fail("invalid number")
+		return nil, p.fail("invalid number")
 	}
 	if p.data[p.pos] == '0' {
 		p.pos++
 	} else if p.data[p.pos] >= '1' && p.data[p.pos] <= '9' {
 		p.digits()
 	} else {
-		return Value{}, p.fail("invalid number")
+		return nil, p.fail("invalid number")
 	}
 	if p.pos < len(p.data) && p.data[p.pos] == '.' {
 		p.pos++
 		if p.digits() == 0 {
-			return Value{}, p.fail("invalid number")
+			return nil, p.fail("invalid number")
 		}
 	}
 	if p.pos < len(p.data) && (p.data[p.pos] == 'e' || p.data[p.pos] == 'E') {
@@ -229,10 +241,10 @@ func (p *parser) number() (Value, error) {
 			p.pos++
 		}
 		if p.digits() == 0 {
-			return Value{}, p.fail("invalid number")
+			return nil, p.fail("invalid number")
 		}
 	}
-	return Value{Kind: Number, Str: string(p.data[start:p.pos])}, nil
+	return p.data[start:p.pos], nil
 }
 
 func (p *parser) digits() int {
@@ -245,39 +257,54 @@ func (p *parser) digits() int {
 }
 
 func (p *parser) string() (string, error) {
+	b, err := p.stringBytes()
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// stringBytes scans a string and returns its decoded text: a view of the
+// input when the string has no escapes, else of the parser's scratch buffer,
+// valid until the next string is scanned.
+func (p *parser) stringBytes() ([]byte, error) {
 	p.pos++ // opening quote
 	start := p.pos
-	// Fast path: no escapes.
+	// Fast path: no escapes. Only text with a byte >= 0x80 needs checking
+	// for valid UTF-8, which spares the check for ids, keys and hashes.
+	var high byte
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		if c == '"' {
 			s := p.data[start:p.pos]
-			if !utf8.Valid(s) {
-				return "", p.fail("invalid UTF-8 in string")
+			if high >= utf8.RuneSelf && !utf8.Valid(s) {
+				return nil, p.fail("invalid UTF-8 in string")
 			}
 			p.pos++
-			return string(s), nil
+			return s, nil
 		}
 		if c == '\\' {
 			break
 		}
 		if c < 0x20 {
-			return "", p.fail("control character in string")
+			return nil, p.fail("control character in string")
 		}
+		high |= c
 		p.pos++
 	}
-	buf := append([]byte(nil), p.data[start:p.pos]...)
+	buf := append(p.scratch[:0], p.data[start:p.pos]...)
+	defer func() { p.scratch = buf[:0] }()
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		switch {
 		case c == '"':
 			if !utf8.Valid(buf) {
-				return "", p.fail("invalid UTF-8 in string")
+				return nil, p.fail("invalid UTF-8 in string")
 			}
 			p.pos++
-			return string(buf), nil
+			return buf, nil
 		case c < 0x20:
-			return "", p.fail("control character in string")
+			return nil, p.fail("control character in string")
 		case c != '\\':
 			buf = append(buf, c)
 			p.pos++
@@ -305,28 +332,28 @@ func (p *parser) string() (string, error) {
 		case 'u':
 			r, ok := p.hex4()
 			if !ok {
-				return "", p.fail("invalid \\u escape")
+				return nil, p.fail("invalid \\u escape")
 			}
 			if utf16.IsSurrogate(r) {
 				if r >= 0xdc00 || p.pos+1 >= len(p.data) || p.data[p.pos] != '\\' || p.data[p.pos+1] != 'u' {
-					return "", p.fail("lone surrogate in string")
+					return nil, p.fail("lone surrogate in string")
 				}
 				p.pos += 2
 				r2, ok := p.hex4()
 				if !ok {
-					return "", p.fail("invalid \\u escape")
+					return nil, p.fail("invalid \\u escape")
 				}
 				r = utf16.DecodeRune(r, r2)
 				if r == utf8.RuneError {
-					return "", p.fail("lone surrogate in string")
+					return nil, p.fail("lone surrogate in string")
 				}
 			}
 			buf = utf8.AppendRune(buf, r)
 		default:
-			return "", p.fail("invalid escape")
+			return nil, p.fail("invalid escape")
 		}
 	}
-	return "", p.fail("unterminated string")
+	return nil, p.fail("unterminated string")
 }
 
 func (p *parser) hex4() (rune, bool) {
