@@ -129,7 +129,9 @@ func (c *Core) runTimers() {
 		case timerWSAuth:
 			c.wsAuthTimeout(t.Key)
 		case timerDeleteToken:
-			c.deleteTokenLater(t.Key)
+			if rt := c.store.Token(t.Key); rt != nil {
+				c.removeRefreshToken(rt)
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"github.com/hassauth/hassauth/core/authstore"
+	"github.com/hassauth/hassauth/core/network"
 	"github.com/hassauth/hassauth/core/storage"
 )
 
@@ -130,7 +131,7 @@ func (c *Core) load(l *Load) {
 	}
 	c.store = storeFromData(data)
 	for _, b := range l.Bans {
-		if ip, err := parseBanIP(b.IP); err == nil {
+		if ip, err := network.ParseIP(b.IP); err == nil {
 			c.bans.banned[ip] = true
 		}
 	}

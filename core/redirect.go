@@ -48,6 +48,11 @@ func (c *Core) redirectURIDiscovered(clientID, redirectURI string, res *FetchRes
 		c.logf(LogWarning, "Error while fetching client_id "+clientID+": "+res.Error)
 		return false
 	}
-	found := indieauth.Discover(clientID, res.Status, res.Redirected, res.Body)
+	found, err := indieauth.Discover(clientID, res.Status, res.Redirected, res.Body)
+	if err != nil {
+		// Home Assistant fails these with a 500; a refusal is clearer.
+		c.logf(LogWarning, "Could not read the redirect URIs of client_id "+clientID+": "+err.Error())
+		return false
+	}
 	return indieauth.RedirectURIAllowed(redirectURI, found)
 }
