@@ -115,7 +115,19 @@ func appendFloatRepr(b []byte, f float64) []byte {
 	case math.IsInf(f, -1):
 		return append(b, "-inf"...)
 	}
-	return orjson.AppendFloat(b, f)
+	// repr switches to exponent form below 1e-4 and from 1e16, with at
+	// least two exponent digits (1e-05, 1e+16); orjson's JSON differs.
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-4 || abs >= 1e16) {
+		return strconv.AppendFloat(b, f, 'e', -1, 64)
+	}
+	start := len(b)
+	b = strconv.AppendFloat(b, f, 'f', -1, 64)
+	for _, c := range b[start:] {
+		if c == '.' {
+			return b
+		}
+	}
+	return append(b, '.', '0')
 }
 
 // appendStrRepr appends Python's repr of s.

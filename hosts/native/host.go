@@ -65,7 +65,7 @@ type Host struct {
 	// workSlots bounds how many password computations run at once.
 	workSlots chan struct{}
 	done      chan struct{}
-	wg     sync.WaitGroup
+	wg        sync.WaitGroup
 
 	nextReq  atomic.Uint64
 	nextConn atomic.Uint64

@@ -1,0 +1,209 @@
+package core_test
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hassauth/hassauth/core"
+)
+
+// t0 is the harness's starting clock: 2026-09-01T10:00:00Z.
+const t0 = int64(1788256800) * 1_000_000
+
+// harness drives a core the way a host does, with a fake clock, inline
+// password work and an in-memory configuration directory.
+type harness struct {
+	t     testing.TB
+	c     *core.Core
+	now   int64
+	files map[string][]byte
+	// effects collects every effect of the last call, work included.
+	effects []core.Effect
+	// deadline is the core's last requested deadline.
+	deadline int64
+	nextID   uint64
+	// remote is the peer address of requests.
+	remote string
+	// bans collects Ban effects.
+	bans []core.Ban
+	// holdWork keeps Work effects instead of running them.
+	holdWork bool
+	held     []core.Work
+}
+
+// testConfig is a configuration with cheap bcrypt, for tests.
+func testConfig() core.Config {
+	return core.Config{BcryptCost: 4}
+}
+
+func newHarness(t testing.TB, cfg core.Config, files ...core.File) *harness {
+	t.Helper()
+	var seed [32]byte
+	copy(seed[:], "hassauth test seed, fixed here")
+	c, err := core.New(cfg, seed)
+	require.NoError(t, err)
+	h := &harness{t: t, c: c, now: t0, files: map[string][]byte{}, remote: "192.168.1.10:50000"}
+	for _, f := range files {
+		h.files[f.Path] = f.Data
+	}
+	h.step(core.Input{Load: &core.Load{Files: files}})
+	for _, e := range h.effects {
+		require.Nil(t, e.Fatal, "load failed")
+	}
+	return h
+}
+
+// step runs an input and every piece of work it causes, and returns all
+// the effects in order.
+func (h *harness) step(in core.Input) []core.Effect {
+	h.effects = nil
+	queue := []core.Input{in}
+	for len(queue) > 0 {
+		in := queue[0]
+		queue = queue[1:]
+		in.Now = h.now
+		out := h.c.Step(in)
+		h.deadline = out.Deadline
+		for _, e := range out.Effects {
+			h.effects = append(h.effects, e)
+			switch {
+			case e.Write != nil:
+				h.files[e.Write.Path] = e.Write.Data
+			case e.Append != nil:
+				h.files[e.Append.Path] = append(h.files[e.Append.Path], e.Append.Data...)
+			case e.Ban != nil:
+				h.bans = append(h.bans, *e.Ban)
+			case e.Work != nil:
+				if h.holdWork {
+					h.held = append(h.held, *e.Work)
+					continue
+				}
+				r := core.DoWork(*e.Work)
+				queue = append(queue, core.Input{WorkDone: &r})
+			}
+		}
+	}
+	return h.effects
+}
+
+// advance moves the clock and delivers a tick if the deadline passed.
+func (h *harness) advance(us int64) []core.Effect {
+	h.now += us
+	return h.step(core.Input{Tick: &core.Tick{}})
+}
+
+type response struct {
+	Status int
+	Header []core.Header
+	Body   []byte
+}
+
+func (r response) header(name string) string {
+	for _, hd := range r.Header {
+		if strings.EqualFold(hd.Name, name) {
+			return hd.Value
+		}
+	}
+	return ""
+}
+
+func (r response) json(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(r.Body, &m), "body %q", r.Body)
+	return m
+}
+
+// request sends an HTTP request and returns its reply (which must come
+// within the same call).
+func (h *harness) request(method, path string, body []byte, headers ...core.Header) response {
+	h.t.Helper()
+	h.nextID++
+	id := h.nextID
+	target, query, _ := strings.Cut(path, "?")
+	h.step(core.Input{HTTP: &core.HTTPRequest{ID: id, Method: method, Scheme: "http", Path: target, Query: query,
+		Header: headers, Body: body, Remote: h.remote}})
+	for _, e := range h.effects {
+		if e.Reply != nil && e.Reply.ID == id {
+			return response{e.Reply.Status, e.Reply.Header, e.Reply.Body}
+		}
+	}
+	h.t.Fatalf("no reply to %s %s", method, path)
+	return response{}
+}
+
+// postJSON sends a JSON body the way Home Assistant's frontend does: with a
+// text/plain content type.
+func (h *harness) postJSON(path string, body any) response {
+	h.t.Helper()
+	b, err := json.Marshal(body)
+	require.NoError(h.t, err)
+	return h.request("POST", path, b, core.Header{Name: "content-type", Value: "text/plain;charset=UTF-8"})
+}
+
+func (h *harness) postForm(path string, form url.Values) response {
+	h.t.Helper()
+	return h.request("POST", path, []byte(form.Encode()), core.Header{Name: "content-type", Value: "application/x-www-form-urlencoded"})
+}
+
+// call runs an embedder call and returns its result.
+func (h *harness) call(op string, args any) (json.RawMessage, *core.CallError) {
+	h.t.Helper()
+	h.nextID++
+	id := h.nextID
+	var raw []byte
+	if args != nil {
+		raw, _ = json.Marshal(args)
+	}
+	h.step(core.Input{Call: &core.Call{ID: id, Op: op, Args: raw}})
+	for _, e := range h.effects {
+		if e.Result != nil && e.Result.ID == id {
+			return e.Result.Value, e.Result.Error
+		}
+	}
+	h.t.Fatalf("no result for %s", op)
+	return nil, nil
+}
+
+// addUser creates a homeassistant-provider user and returns its id.
+func (h *harness) addUser(username, password string) string {
+	h.t.Helper()
+	v, err := h.call(core.OpCreateUser, map[string]any{"username": username, "password": password})
+	require.Nil(h.t, err)
+	var u struct {
+		ID string `json:"id"`
+	}
+	require.NoError(h.t, json.Unmarshal(v, &u))
+	return u.ID
+}
+
+const (
+	clientID    = "https://example.com/app"
+	redirectURI = "https://example.com/app/callback"
+)
+
+// login runs the login flow for a homeassistant user and returns the code.
+func (h *harness) login(username, password string) string {
+	h.t.Helper()
+	r := h.postJSON("/auth/login_flow", map[string]any{"client_id": clientID, "handler": []any{"homeassistant", nil}, "redirect_uri": redirectURI})
+	require.Equal(h.t, 200, r.Status, "%s", r.Body)
+	flowID := r.json(h.t)["flow_id"].(string)
+	r = h.postJSON("/auth/login_flow/"+flowID, map[string]any{"client_id": clientID, "username": username, "password": password})
+	require.Equal(h.t, 200, r.Status, "%s", r.Body)
+	m := r.json(h.t)
+	require.Equal(h.t, "create_entry", m["type"], "%s", r.Body)
+	return m["result"].(string)
+}
+
+// tokens exchanges a code and returns the access and refresh tokens.
+func (h *harness) tokens(code string) (access, refresh string) {
+	h.t.Helper()
+	r := h.postForm("/auth/token", url.Values{"client_id": {clientID}, "grant_type": {"authorization_code"}, "code": {code}})
+	require.Equal(h.t, 200, r.Status, "%s", r.Body)
+	m := r.json(h.t)
+	return m["access_token"].(string), m["refresh_token"].(string)
+}
