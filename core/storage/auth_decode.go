@@ -31,7 +31,7 @@ import (
 // Store document of valid JSON is an *Error. Each Notice tells of a
 // migration or a dropped record.
 func DecodeAuth(b []byte) (AuthData, []Notice, error) {
-	dec := authDecoder{intern: make(map[string]string)}
+	dec := authDecoder{intern: make(map[string]string), docLen: len(b)}
 	env, err := decodeEnvelope(KeyAuth, b, dec.readData)
 	if err != nil {
 		return AuthData{}, nil, err
@@ -55,14 +55,21 @@ func DecodeAuth(b []byte) (AuthData, []Notice, error) {
 // maxIntern bounds the table of repeated strings.
 const maxIntern = 1 << 16
 
+// tokenSizeGuess is a little more than a refresh token takes in Home
+// Assistant's layout, so that the token list is allocated once for a store
+// written by Home Assistant, and rarely much too large for another.
+const tokenSizeGuess = 1024
+
 type authDecoder struct {
 	d             *orjson.Decoder
+	docLen        int
 	dataNotObject bool
 
 	groups    []rawGroup
 	users     []rawUser
 	creds     []rawCred
-	tokens    []rawToken
+	tokens    []RefreshToken
+	meta      []tokenMeta
 	hasUsers  bool
 	hasCreds  bool
 	hasTokens bool
@@ -70,8 +77,10 @@ type authDecoder struct {
 	// intern shares one copy of strings that repeat across records (user
 	// ids, client ids, versions, addresses).
 	intern map[string]string
-	// arena collects one token's unique strings, made into one string.
+	// arena collects the unique strings of a few tokens, pending, to be
+	// made into one string.
 	arena   []byte
+	pending []pendingStrings
 	notices []Notice
 }
 
@@ -96,6 +105,10 @@ func fieldErr(section string, i int, field, msg string) error {
 
 func (dec *authDecoder) readData(d *orjson.Decoder) error {
 	dec.d = d
+	dec.dataNotObject = false
+	dec.groups, dec.users, dec.creds = dec.groups[:0], dec.users[:0], dec.creds[:0]
+	dec.tokens, dec.meta = dec.tokens[:0], dec.meta[:0]
+	dec.hasUsers, dec.hasCreds, dec.hasTokens = false, false, false
 	k, err := d.Peek()
 	if err != nil {
 		return err
@@ -104,7 +117,7 @@ func (dec *authDecoder) readData(d *orjson.Decoder) error {
 		dec.dataNotObject = true
 		return d.Skip()
 	}
-	err = d.Object(func(key []byte) error {
+	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "users":
 			dec.users, dec.hasUsers = dec.users[:0], true
@@ -116,18 +129,21 @@ func (dec *authDecoder) readData(d *orjson.Decoder) error {
 			dec.creds, dec.hasCreds = dec.creds[:0], true
 			return dec.readArray("credentials", dec.readCred)
 		case "refresh_tokens":
-			dec.tokens, dec.hasTokens = dec.tokens[:0], true
-			return dec.readArray("refresh_tokens", dec.readToken)
+			dec.tokens, dec.meta, dec.hasTokens = dec.tokens[:0], dec.meta[:0], true
+			dec.arena, dec.pending = dec.arena[:0], dec.pending[:0]
+			if n := (dec.docLen - d.Offset()) / tokenSizeGuess; n > cap(dec.tokens) {
+				dec.tokens = make([]RefreshToken, 0, n)
+				dec.meta = make([]tokenMeta, 0, n)
+			}
+			err := dec.readArray("refresh_tokens", dec.readToken)
+			dec.flushArena()
+			return err
 		default:
 			// Older releases stored more (access_tokens before 0.76);
 			// Home Assistant ignores it and so does not write it back.
 			return d.Skip()
 		}
 	})
-	if err != nil {
-		return err
-	}
-	return d.Finish()
 }
 
 func (dec *authDecoder) readArray(section string, item func(i int) error) error {
@@ -223,7 +239,9 @@ func (dec *authDecoder) readGroup(i int) error {
 			g.name, ok, err = dec.readNullString()
 			g.hasName, g.nameBad = true, !ok
 		case "policy":
-			g.policy, err = dec.d.Value()
+			if g.policy, err = dec.d.Value(); err == nil && !canonical(&g.policy) {
+				err = fieldErr("groups", i, "policy", "has a number too large for a float")
+			}
 			g.hasPolicy, g.policyNull = true, g.policy.Kind == orjson.Null
 		default:
 			err = dec.d.Skip()
@@ -344,7 +362,9 @@ func (dec *authDecoder) readCred(i int) error {
 			}
 			hasProvider = true
 		case "data":
-			c.Data, err = dec.d.Value()
+			if c.Data, err = dec.d.Value(); err == nil && !canonical(&c.Data) {
+				err = fieldErr("credentials", i, "data", "has a number too large for a float")
+			}
 			hasData = true
 		default:
 			err = dec.d.Skip()
@@ -408,9 +428,9 @@ var tokenFields = []struct {
 // span is a piece of the token's arena.
 type span struct{ off, end int32 }
 
-type rawToken struct {
+// tokenMeta is what a token's checks need besides the record itself.
+type tokenMeta struct {
 	index int
-	t     RefreshToken
 	// seen has a bit per field present, bad per field of a type that is
 	// refused.
 	seen, bad int
@@ -428,11 +448,12 @@ type rawToken struct {
 }
 
 func (dec *authDecoder) readToken(i int) error {
-	rt := rawToken{index: i}
-	dec.arena = dec.arena[:0]
+	dec.tokens = append(dec.tokens, RefreshToken{})
+	t := &dec.tokens[len(dec.tokens)-1]
+	rt := tokenMeta{index: i}
 	var id, token, jwtKey, clientName span
 	var hasClientName bool
-	// put copies the next string into the token's arena.
+	// put copies the next string into the arena.
 	put := func() (span, bool, error) {
 		b, err := dec.d.StringBytes()
 		if err != nil {
@@ -473,7 +494,7 @@ func (dec *authDecoder) readToken(i int) error {
 			if ok, err = isString(); err == nil && ok {
 				var b []byte
 				b, err = d.StringBytes()
-				rt.t.UserID = dec.str(b)
+				t.UserID = dec.str(b)
 			} else if err == nil {
 				var v orjson.Value
 				v, err = d.Value()
@@ -481,10 +502,10 @@ func (dec *authDecoder) readToken(i int) error {
 			}
 		case "client_id":
 			bit = tClientID
-			rt.t.ClientID, ok, err = dec.readNullString()
+			t.ClientID, ok, err = dec.readNullString()
 		case "client_name":
 			bit = tClientName
-			rt.t.ClientName = Null[string]{}
+			t.ClientName = Null[string]{}
 			hasClientName = false
 			k, perr := d.Peek()
 			if err = perr; err != nil {
@@ -501,18 +522,18 @@ func (dec *authDecoder) readToken(i int) error {
 			}
 		case "client_icon":
 			bit = tClientIcon
-			rt.t.ClientIcon, ok, err = dec.readNullString()
+			t.ClientIcon, ok, err = dec.readNullString()
 		case "token_type":
 			bit = tTokenType
 			var s Null[string]
 			s, ok, err = dec.readNullString()
-			rt.t.TokenType, rt.tokenTypeNull = s.V, !s.Valid
+			t.TokenType, rt.tokenTypeNull = s.V, !s.Valid
 		case "created_at":
 			bit = tCreatedAt
 			if ok, err = isString(); err == nil && ok {
 				var b []byte
 				if b, err = d.StringBytes(); err == nil {
-					rt.t.CreatedAt, rt.createdErr = ParseTime(string(b))
+					t.CreatedAt, rt.createdErr = ParseTime(string(b))
 					if rt.createdErr != nil {
 						rt.createdText = string(b)
 					}
@@ -532,7 +553,7 @@ func (dec *authDecoder) readToken(i int) error {
 				if lit, err = d.NumberBytes(); err == nil {
 					ok = true
 					var inRange bool
-					rt.t.AccessTokenExpiration, inRange = secondsToMicros(lit, isIntLiteral(lit))
+					t.AccessTokenExpiration, inRange = secondsToMicros(lit, isIntLiteral(lit))
 					rt.ateRange = !inRange
 				}
 			} else {
@@ -554,14 +575,14 @@ func (dec *authDecoder) readToken(i int) error {
 			}
 		case "last_used_at":
 			bit = tLastUsedAt
-			rt.t.LastUsedAt, rt.lastUsedErr = Null[int64]{}, nil
-			ok, err = dec.readLastUsed(&rt)
+			t.LastUsedAt, rt.lastUsedErr = Null[int64]{}, nil
+			ok, err = dec.readLastUsed(t, &rt)
 		case "last_used_ip":
 			bit = tLastUsedIP
-			rt.t.LastUsedIP, ok, err = dec.readNullString()
+			t.LastUsedIP, ok, err = dec.readNullString()
 		case "expire_at":
 			bit = tExpireAt
-			rt.t.ExpireAt = Null[float64]{}
+			t.ExpireAt = Null[float64]{}
 			k, perr := d.Peek()
 			if err = perr; err != nil {
 				return err
@@ -572,7 +593,7 @@ func (dec *authDecoder) readToken(i int) error {
 				if lit, err = d.NumberBytes(); err == nil {
 					var f float64
 					f, ok = parseFloat(lit)
-					rt.t.ExpireAt = Some(f)
+					t.ExpireAt = Some(f)
 				}
 			case orjson.Null:
 				ok, err = true, d.Null()
@@ -581,7 +602,7 @@ func (dec *authDecoder) readToken(i int) error {
 			}
 		case "credential_id":
 			bit = tCredentialID
-			rt.t.CredentialID = Null[string]{}
+			t.CredentialID = Null[string]{}
 			k, perr := d.Peek()
 			if err = perr; err != nil {
 				return err
@@ -590,7 +611,7 @@ func (dec *authDecoder) readToken(i int) error {
 			case orjson.String:
 				var b []byte
 				b, err = d.StringBytes()
-				rt.t.CredentialID, ok = Some(dec.str(b)), true
+				t.CredentialID, ok = Some(dec.str(b)), true
 			case orjson.Array, orjson.Object:
 				// Unhashable: the credential lookup raises.
 				err = d.Skip()
@@ -600,7 +621,7 @@ func (dec *authDecoder) readToken(i int) error {
 			}
 		case "version":
 			bit = tVersion
-			rt.t.Version, ok, err = dec.readNullString()
+			t.Version, ok, err = dec.readNullString()
 		default:
 			return d.Skip()
 		}
@@ -615,31 +636,66 @@ func (dec *authDecoder) readToken(i int) error {
 	if err != nil {
 		return err
 	}
-	if len(dec.arena) > 0 {
-		s := string(dec.arena)
-		if rt.bad&tID == 0 && rt.seen&tID != 0 {
-			rt.t.ID = s[id.off:id.end]
-		}
-		if rt.bad&tToken == 0 {
-			rt.t.Token = s[token.off:token.end]
-		}
-		if rt.bad&tJWTKey == 0 {
-			rt.t.JWTKey = s[jwtKey.off:jwtKey.end]
-		}
-		if hasClientName && rt.bad&tClientName == 0 {
-			rt.t.ClientName = Some(s[clientName.off:clientName.end])
-		}
-	} else if hasClientName {
-		rt.t.ClientName = Some("")
+	p := pendingStrings{tok: len(dec.tokens) - 1}
+	if rt.seen&tID != 0 && rt.bad&tID == 0 {
+		p.id, p.set = id, p.set|1
 	}
-	dec.tokens = append(dec.tokens, rt)
+	if rt.bad&tToken == 0 {
+		p.token, p.set = token, p.set|2
+	}
+	if rt.bad&tJWTKey == 0 {
+		p.jwtKey, p.set = jwtKey, p.set|4
+	}
+	if hasClientName && rt.bad&tClientName == 0 {
+		p.clientName, p.set = clientName, p.set|8
+	}
+	dec.pending = append(dec.pending, p)
+	if len(dec.arena) >= arenaChunk {
+		dec.flushArena()
+	}
+	dec.meta = append(dec.meta, rt)
 	return nil
+}
+
+// arenaChunk is how many bytes of token strings share one allocation: a
+// dozen tokens' ids, secrets and keys. Fewer allocations make loading
+// faster; a small chunk keeps what a long-lived token holds on to small.
+const arenaChunk = 4096
+
+// pendingStrings locates one token's unique strings in the arena until the
+// arena is made into a string.
+type pendingStrings struct {
+	tok                           int
+	id, token, jwtKey, clientName span
+	set                           uint8
+}
+
+// flushArena makes the collected strings into one string and gives each
+// pending token its pieces.
+func (dec *authDecoder) flushArena() {
+	s := string(dec.arena)
+	for _, p := range dec.pending {
+		t := &dec.tokens[p.tok]
+		if p.set&1 != 0 {
+			t.ID = s[p.id.off:p.id.end]
+		}
+		if p.set&2 != 0 {
+			t.Token = s[p.token.off:p.token.end]
+		}
+		if p.set&4 != 0 {
+			t.JWTKey = s[p.jwtKey.off:p.jwtKey.end]
+		}
+		if p.set&8 != 0 {
+			t.ClientName = Some(s[p.clientName.off:p.clientName.end])
+		}
+	}
+	dec.arena, dec.pending = dec.arena[:0], dec.pending[:0]
 }
 
 // readLastUsed reads last_used_at: Home Assistant parses it only when it
 // is truthy, so null, "", false, 0 and empty containers mean never used,
 // and a string it cannot parse means never used too.
-func (dec *authDecoder) readLastUsed(rt *rawToken) (bool, error) {
+func (dec *authDecoder) readLastUsed(t *RefreshToken, rt *tokenMeta) (bool, error) {
 	d := dec.d
 	k, err := d.Peek()
 	if err != nil {
@@ -654,7 +710,7 @@ func (dec *authDecoder) readLastUsed(rt *rawToken) (bool, error) {
 		us, perr := ParseTime(string(b))
 		switch perr {
 		case nil:
-			rt.t.LastUsedAt = Some(us)
+			t.LastUsedAt = Some(us)
 		case ErrTimeRange:
 			rt.lastUsedErr = perr
 		}
@@ -842,36 +898,39 @@ func (dec *authDecoder) build() (AuthData, error) {
 		user int
 		id   string
 	}
-	kept := make([]RefreshToken, 0, len(dec.tokens))
-	owner := make([]int, 0, len(dec.tokens))
-	tokenIndex := make(map[tokenKey]int, len(dec.tokens))
-	for j := range dec.tokens {
-		rt := &dec.tokens[j]
-		t, ui, skip, err := dec.checkToken(rt, userIndex, credIDs)
+	toks := dec.tokens
+	owner := make([]int, 0, len(toks))
+	tokenIndex := make(map[tokenKey]int, len(toks))
+	w := 0
+	for j := range toks {
+		ui, skip, err := dec.checkToken(&dec.meta[j], &toks[j], userIndex, credIDs)
 		if err != nil {
 			return a, err
 		}
 		if skip {
 			continue
 		}
-		t.UserID = a.Users[ui].ID
-		key := tokenKey{ui, t.ID}
+		toks[j].UserID = a.Users[ui].ID
+		key := tokenKey{ui, toks[j].ID}
 		if k, ok := tokenIndex[key]; ok {
-			kept[k] = t
+			toks[k] = toks[j]
 			continue
 		}
-		tokenIndex[key] = len(kept)
-		kept = append(kept, t)
+		tokenIndex[key] = w
+		toks[w] = toks[j]
 		owner = append(owner, ui)
+		w++
 	}
-	if len(kept) > 0 {
+	clear(toks[w:])
+	toks = toks[:w]
+	if len(toks) > 0 {
 		order := groupByOwner(owner, len(a.Users))
 		if order == nil {
-			a.RefreshTokens = kept
+			a.RefreshTokens = toks
 		} else {
-			a.RefreshTokens = make([]RefreshToken, len(kept))
+			a.RefreshTokens = make([]RefreshToken, len(toks))
 			for j, pos := range order {
-				a.RefreshTokens[pos] = kept[j]
+				a.RefreshTokens[pos] = toks[j]
 			}
 		}
 	}
@@ -912,31 +971,30 @@ func groupByOwner(owner []int, owners int) []int {
 // order: dropped without jwt_key, then created_at (dropped when it does not
 // parse), token_type, last_used_at, the fields of the token, the user, and
 // the credential link.
-func (dec *authDecoder) checkToken(rt *rawToken, users map[string]int, creds map[string]struct{}) (t RefreshToken, ui int, skip bool, err error) {
+func (dec *authDecoder) checkToken(rt *tokenMeta, t *RefreshToken, users map[string]int, creds map[string]struct{}) (ui int, skip bool, err error) {
 	const section = "refresh_tokens"
 	i := rt.index
-	t = rt.t
 	if rt.seen&tJWTKey == 0 {
 		dec.notices = append(dec.notices, Notice{Code: NoticeTokenWithoutJWTKey, Level: LevelInfo,
-			Message: "dropped refresh token " + rt.describeID() + " from before 0.76 (no jwt_key)"})
-		return t, 0, true, nil
+			Message: "dropped refresh token " + describeID(rt, t) + " from before 0.76 (no jwt_key)"})
+		return 0, true, nil
 	}
 	switch {
 	case rt.seen&tCreatedAt == 0:
-		return t, 0, false, missing(section, i, "created_at")
+		return 0, false, missing(section, i, "created_at")
 	case rt.bad&tCreatedAt != 0:
-		return t, 0, false, fieldErr(section, i, "created_at", "must be a string")
+		return 0, false, fieldErr(section, i, "created_at", "must be a string")
 	case rt.createdErr == ErrTimeFormat:
 		dec.notices = append(dec.notices, Notice{Code: NoticeTokenInvalidCreatedAt, Level: LevelError,
-			Message: "Ignoring refresh token " + rt.describeID() + " with invalid created_at " + rt.createdText +
-				" for user_id " + rt.describeUser()})
-		return t, 0, true, nil
+			Message: "Ignoring refresh token " + describeID(rt, t) + " with invalid created_at " + rt.createdText +
+				" for user_id " + describeUser(rt, t)})
+		return 0, true, nil
 	case rt.createdErr != nil:
-		return t, 0, false, fieldErr(section, i, "created_at", strconv.Quote(rt.createdText)+": "+rt.createdErr.Error())
+		return 0, false, fieldErr(section, i, "created_at", strconv.Quote(rt.createdText)+": "+rt.createdErr.Error())
 	}
 	if rt.seen&tTokenType == 0 || rt.tokenTypeNull {
 		if rt.seen&tClientID == 0 {
-			return t, 0, false, missing(section, i, "client_id")
+			return 0, false, missing(section, i, "client_id")
 		}
 		if t.ClientID.Valid || rt.bad&tClientID != 0 {
 			t.TokenType = TokenTypeNormal
@@ -945,14 +1003,14 @@ func (dec *authDecoder) checkToken(rt *rawToken, users map[string]int, creds map
 		}
 	}
 	if rt.bad&tLastUsedAt != 0 {
-		return t, 0, false, fieldErr(section, i, "last_used_at", "must be a string or null")
+		return 0, false, fieldErr(section, i, "last_used_at", "must be a string or null")
 	}
 	if rt.lastUsedErr != nil {
-		return t, 0, false, fieldErr(section, i, "last_used_at", rt.lastUsedErr.Error())
+		return 0, false, fieldErr(section, i, "last_used_at", rt.lastUsedErr.Error())
 	}
 	for _, f := range []int{tID, tUserID, tClientID, tATE, tToken} {
 		if rt.seen&f == 0 {
-			return t, 0, false, missing(section, i, fieldName(f))
+			return 0, false, missing(section, i, fieldName(f))
 		}
 	}
 	for _, f := range tokenFields {
@@ -964,7 +1022,7 @@ func (dec *authDecoder) checkToken(rt *rawToken, users map[string]int, creds map
 		case tID, tToken, tJWTKey:
 			msg = "must be a string"
 		case tUserID:
-			return t, 0, false, fieldErr(section, i, "user_id", "unknown user "+rt.userText)
+			return 0, false, fieldErr(section, i, "user_id", "unknown user "+rt.userText)
 		case tClientID, tClientName, tClientIcon, tLastUsedIP, tVersion:
 			msg = "must be a string or null"
 		case tTokenType:
@@ -976,27 +1034,27 @@ func (dec *authDecoder) checkToken(rt *rawToken, users map[string]int, creds map
 		case tCredentialID:
 			msg = "must be a string or null"
 		}
-		return t, 0, false, fieldErr(section, i, f.name, msg)
+		return 0, false, fieldErr(section, i, f.name, msg)
 	}
 	if rt.ateRange {
-		return t, 0, false, fieldErr(section, i, "access_token_expiration", "out of range")
+		return 0, false, fieldErr(section, i, "access_token_expiration", "out of range")
 	}
 	switch t.TokenType {
 	case TokenTypeNormal, TokenTypeSystem, TokenTypeLongLived:
 		t.TokenType = tokenTypeConst(t.TokenType)
 	default:
-		return t, 0, false, fieldErr(section, i, "token_type", "unknown token type "+strconv.Quote(t.TokenType))
+		return 0, false, fieldErr(section, i, "token_type", "unknown token type "+strconv.Quote(t.TokenType))
 	}
 	ui, ok := users[t.UserID]
 	if !ok {
-		return t, 0, false, fieldErr(section, i, "user_id", "unknown user "+strconv.Quote(t.UserID))
+		return 0, false, fieldErr(section, i, "user_id", "unknown user "+strconv.Quote(t.UserID))
 	}
 	if t.CredentialID.Valid {
 		if _, ok := creds[t.CredentialID.V]; !ok {
 			t.CredentialID = Null[string]{}
 		}
 	}
-	return t, ui, false, nil
+	return ui, false, nil
 }
 
 func tokenTypeConst(s string) string {
@@ -1018,22 +1076,22 @@ func fieldName(bit int) string {
 	return "?"
 }
 
-func (rt *rawToken) describeID() string {
+func describeID(rt *tokenMeta, t *RefreshToken) string {
 	if rt.seen&tID == 0 {
 		return "None"
 	}
 	if rt.bad&tID != 0 {
 		return rt.idText
 	}
-	return rt.t.ID
+	return t.ID
 }
 
-func (rt *rawToken) describeUser() string {
+func describeUser(rt *tokenMeta, t *RefreshToken) string {
 	if rt.seen&tUserID == 0 {
 		return "None"
 	}
 	if rt.bad&tUserID != 0 {
 		return rt.userText
 	}
-	return rt.t.UserID
+	return t.UserID
 }

@@ -75,10 +75,26 @@ func AppendAuth(buf []byte, a AuthData) []byte {
 	return endEnvelope(e)
 }
 
-// authSizeHint guesses the encoded size, so that a large document is
-// written into one allocation.
+// authSizeHint estimates the encoded size from the records' strings and
+// the layout around them, so that a large document is written into one
+// allocation of about its size.
 func authSizeHint(a AuthData) int {
-	return 256 + 192*len(a.Users) + 96*len(a.Groups) + 256*len(a.Credentials) + 720*len(a.RefreshTokens)
+	n := 256 + 96*len(a.Groups)
+	for i := range a.Users {
+		u := &a.Users[i]
+		n += 200 + len(u.ID) + len(u.Name.V)
+		for _, g := range u.GroupIDs {
+			n += 12 + len(g)
+		}
+	}
+	n += 256 * len(a.Credentials)
+	for i := range a.RefreshTokens {
+		t := &a.RefreshTokens[i]
+		// Keys, indentation, times and numbers take about 520 bytes.
+		n += 520 + len(t.ID) + len(t.UserID) + len(t.ClientID.V) + len(t.ClientName.V) + len(t.ClientIcon.V) +
+			len(t.Token) + len(t.JWTKey) + len(t.LastUsedIP.V) + len(t.CredentialID.V) + len(t.Version.V)
+	}
+	return n + n/64
 }
 
 func encodeUser(e *orjson.Encoder, u *User) {

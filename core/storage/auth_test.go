@@ -293,6 +293,20 @@ func TestDecodeAuthEnvelope(t *testing.T) {
 			assert.Equal(t, []NoticeCode{NoticeDataNotObject}, codes(notices))
 		})
 	}
+	t.Run("version after data is still checked first", func(t *testing.T) {
+		_, _, err := DecodeAuth([]byte(`{"data": {"users": 7}, "version": 2}`))
+		assert.EqualError(t, err, "auth: version: unsupported storage version 2 (this build reads version 1)")
+	})
+	t.Run("repeated data key, the last counts", func(t *testing.T) {
+		a, _, err := DecodeAuth([]byte(`{"version": 1, "data": {"users": 7}, "data": {"users": [], "credentials": [], "refresh_tokens": []}}`))
+		require.NoError(t, err)
+		assert.Empty(t, a.Users)
+		assert.Equal(t, []string{GroupIDAdmin, GroupIDReadOnly, GroupIDUser}, groupIDs(a))
+		_, _, err = DecodeAuth([]byte(`{"version": 1, "data": {"users": [], "credentials": [], "refresh_tokens": []}, "data": {"users": 7}}`))
+		assert.EqualError(t, err, "auth: data.users: must be an array, not number")
+		_, _, err = DecodeAuth([]byte(`{"version": 1, "data": {"users": 7}, "data": {"users": [}}`))
+		assert.ErrorContains(t, err, "not valid JSON")
+	})
 	t.Run("other key and float version", func(t *testing.T) {
 		_, notices, err := DecodeAuth([]byte(`{"data": {"users": [], "groups": [{"id": "system-admin"}, {"id": "system-users"}, {"id": "system-read-only"}], "credentials": [], "refresh_tokens": []}, "key": "backup", "version": 1.0}`))
 		require.NoError(t, err)
@@ -427,4 +441,22 @@ func TestDecodeAuthSystemGroupPoliciesAreIndependent(t *testing.T) {
 	a.Groups[0].Policy.Obj[0].Value = orjson.BoolValue(false)
 	assert.Equal(t, adminPolicy, DefaultAuth().Groups[0].Policy)
 	assert.Equal(t, `{"entities":true}`, string(orjson.Marshal(adminPolicy)))
+}
+
+// TestDecodeAuthNumbersAsOrjsonWritesThem: numbers inside credential data
+// and policies come back as orjson writes the values it loaded.
+func TestDecodeAuthNumbersAsOrjsonWritesThem(t *testing.T) {
+	doc := `{"version": 1, "data": {"users": [{"id": "u", "name": "U", "is_owner": false, "is_active": true, "system_generated": false}],
+		"groups": [{"id": "g", "name": "G", "policy": {"entities": {"n": 2.50}}}],
+		"credentials": [{"id": "c", "user_id": "u", "auth_provider_type": "x", "auth_provider_id": null,
+			"data": {"a": 1.50, "b": -0, "c": 1E2, "d": 18446744073709551615, "e": 18446744073709551616, "f": -0.0, "g": 1e-7, "h": [7, 0.1]}}],
+		"refresh_tokens": []}}`
+	a, _, err := DecodeAuth([]byte(doc))
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":1.5,"b":0,"c":100.0,"d":18446744073709551615,"e":1.8446744073709552e+19,"f":-0.0,"g":1e-7,"h":[7,0.1]}`,
+		string(orjson.Marshal(a.Credentials[0].Data)))
+	assert.Equal(t, `{"entities":{"n":2.5}}`, string(orjson.Marshal(a.Groups[0].Policy)))
+
+	_, _, err = DecodeAuth([]byte(strings.Replace(doc, "1.50", "1e400", 1)))
+	assert.EqualError(t, err, "auth: data.credentials[0].data: has a number too large for a float")
 }

@@ -18,6 +18,7 @@ func DecodeHTTPAuth(b []byte) (HTTPAuthData, []Notice, error) {
 	var h HTTPAuthData
 	var notObject bool
 	env, err := decodeEnvelope(KeyHTTPAuth, b, func(d *orjson.Decoder) error {
+		h, notObject = HTTPAuthData{}, false
 		k, err := d.Peek()
 		if err != nil {
 			return err

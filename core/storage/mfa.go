@@ -162,6 +162,8 @@ func EncodeNotify(n NotifyData) []byte {
 func decodeUserMap(key string, b []byte, readUser func(d *orjson.Decoder, userID, path string) (int, error), merge func(keep, drop int), reset func()) ([]Notice, error) {
 	var notObject bool
 	env, err := decodeEnvelope(key, b, func(d *orjson.Decoder) error {
+		notObject = false
+		reset()
 		k, err := d.Peek()
 		if err != nil {
 			return err

@@ -28,6 +28,7 @@ func DecodeProvider(b []byte) (ProviderData, []Notice, error) {
 	var p ProviderData
 	var notObject, hasUsers bool
 	env, err := decodeEnvelope(KeyProvider, b, func(d *orjson.Decoder) error {
+		p, notObject, hasUsers = ProviderData{}, false, false
 		k, err := d.Peek()
 		if err != nil {
 			return err

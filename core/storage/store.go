@@ -158,18 +158,31 @@ type envelope struct {
 // "version" must be 1 (a newer major version is refused, an older one has
 // no migration); another minor version is loaded as it is; "key" is not
 // checked; "data" must be present.
+//
+// readData reads exactly one value and must start afresh on each call. When
+// the version comes before the data, as Home Assistant writes it, the data
+// is read in the same pass; otherwise, or when the data is refused (a
+// repeated "data" key may still replace it), it is read in a second pass,
+// once the version is known, from the last "data" given.
 func decodeEnvelope(key string, b []byte, readData func(d *orjson.Decoder) error) (envelope, error) {
-	var env envelope
+	env, dataRefused, err := envelopePass(key, b, readData, true)
+	if dataRefused {
+		env, _, err = envelopePass(key, b, readData, false)
+	}
+	return env, err
+}
+
+func envelopePass(key string, b []byte, readData func(d *orjson.Decoder) error, inline bool) (env envelope, dataRefused bool, err error) {
 	if len(b) == 0 {
-		return env, &Error{Key: key, Msg: "empty file, not a Home Assistant store document"}
+		return env, false, &Error{Key: key, Msg: "empty file, not a Home Assistant store document"}
 	}
 	d := orjson.NewDecoder(b)
 	k, err := d.Peek()
 	if err != nil {
-		return env, docError(key, b, "", err)
+		return env, false, docError(key, b, "", err)
 	}
 	if k != orjson.Object {
-		return env, &Error{Key: key, Msg: "not a Home Assistant store document: top level is " + k.String() + ", not an object"}
+		return env, false, &Error{Key: key, Msg: "not a Home Assistant store document: top level is " + k.String() + ", not an object"}
 	}
 	var (
 		members              int
@@ -178,8 +191,14 @@ func decodeEnvelope(key string, b []byte, readData func(d *orjson.Decoder) error
 		storedKey            string
 		hasKey               bool
 		dataStart, dataEnd   int
-		hasData              bool
+		hasData, dataRead    bool
 	)
+	checkVersion := func() error {
+		if !isOne(version) {
+			return &Error{Key: key, Path: "version", Msg: "unsupported storage version " + string(orjson.Marshal(version)) + " (this build reads version 1)"}
+		}
+		return nil
+	}
 	err = d.Object(func(k []byte) error {
 		members++
 		switch string(k) {
@@ -200,12 +219,24 @@ func decodeEnvelope(key string, b []byte, readData func(d *orjson.Decoder) error
 			hasKey = false
 			return d.Skip()
 		case "data":
+			hasData = true
+			if inline && hasVersion {
+				if err := checkVersion(); err != nil {
+					return err
+				}
+				dataRead = true
+				err := readData(d)
+				if _, ok := err.(*Error); ok {
+					dataRefused = true
+				}
+				return err
+			}
 			if _, err := d.Peek(); err != nil {
 				return err
 			}
 			dataStart = d.Offset()
 			err := d.Skip()
-			dataEnd, hasData = d.Offset(), true
+			dataEnd, dataRead = d.Offset(), false
 			return err
 		default:
 			return d.Skip()
@@ -215,47 +246,48 @@ func decodeEnvelope(key string, b []byte, readData func(d *orjson.Decoder) error
 		err = d.Finish()
 	}
 	if err != nil {
-		return env, docError(key, b, "", err)
+		return env, dataRefused, docError(key, b, "", err)
 	}
 	if members == 0 {
 		env.defaults = true
 		env.notices = append(env.notices, Notice{Code: NoticeEmptyDocument, Level: LevelWarning,
 			Message: "stored document is empty ({}); starting from the defaults"})
-		return env, nil
+		return env, false, nil
 	}
 	if !hasVersion {
-		return env, &Error{Key: key, Msg: "not a Home Assistant store document: no \"version\""}
+		return env, false, &Error{Key: key, Msg: "not a Home Assistant store document: no \"version\""}
 	}
-	if !isOne(version) {
-		return env, &Error{Key: key, Path: "version", Msg: "unsupported storage version " + string(orjson.Marshal(version)) + " (this build reads version 1)"}
+	if err := checkVersion(); err != nil {
+		return env, false, err
 	}
-	minorText := "1"
 	if hasMinor && !isOne(minor) {
-		minorText = string(orjson.Marshal(minor))
 		env.notices = append(env.notices, Notice{Code: NoticeMinorVersion, Level: LevelInfo,
-			Message: "Migrating " + key + " storage from 1." + minorText + " to 1.1"})
+			Message: "Migrating " + key + " storage from 1." + string(orjson.Marshal(minor)) + " to 1.1"})
 	}
 	if hasKey && storedKey != key {
 		env.notices = append(env.notices, Notice{Code: NoticeKeyMismatch, Level: LevelWarning,
 			Message: "stored key " + strconv.Quote(storedKey) + " is not " + strconv.Quote(key)})
 	}
 	if !hasData {
-		return env, &Error{Key: key, Msg: "not a Home Assistant store document: no \"data\""}
+		return env, false, &Error{Key: key, Msg: "not a Home Assistant store document: no \"data\""}
 	}
-	dd := orjson.NewDecoder(b[dataStart:dataEnd])
-	if err := readData(dd); err != nil {
-		if e, ok := err.(*Error); ok {
-			return env, e
+	if !dataRead {
+		dd := orjson.NewDecoder(b[dataStart:dataEnd])
+		err := readData(dd)
+		if err == nil {
+			err = dd.Finish()
 		}
 		if se, ok := err.(*orjson.SyntaxError); ok {
-			// Offsets from the data decoder are relative to the data value.
+			// Offsets from this decoder count from the data value.
 			se2 := *se
 			se2.Offset += dataStart
 			err = &se2
 		}
-		return env, docError(key, b, "data", err)
+		if err != nil {
+			return env, false, docError(key, b, "", err)
+		}
 	}
-	return env, nil
+	return env, false, nil
 }
 
 // isOne reports whether a stored version number equals 1 the way Python's
