@@ -466,13 +466,7 @@ func (dec *authDecoder) readToken(i int) error {
 	}
 	isString := func() (bool, error) {
 		k, err := dec.d.Peek()
-		if err != nil {
-			return false, err
-		}
-		if k == orjson.String {
-			return true, nil
-		}
-		return false, nil
+		return err == nil && k == orjson.String, err
 	}
 	d := dec.d
 	err := dec.readObject("refresh_tokens", i, func(key []byte) error {
