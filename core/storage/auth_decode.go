@@ -109,15 +109,7 @@ func (dec *authDecoder) readData(d *orjson.Decoder) error {
 	dec.groups, dec.users, dec.creds = dec.groups[:0], dec.users[:0], dec.creds[:0]
 	dec.tokens, dec.meta = dec.tokens[:0], dec.meta[:0]
 	dec.hasUsers, dec.hasCreds, dec.hasTokens = false, false, false
-	k, err := d.Peek()
-	if err != nil {
-		return err
-	}
-	if k != orjson.Object {
-		dec.dataNotObject = true
-		return d.Skip()
-	}
-	return d.Object(func(key []byte) error {
+	return readDataObject(d, &dec.dataNotObject, func(key []byte) error {
 		switch string(key) {
 		case "users":
 			dec.users, dec.hasUsers = dec.users[:0], true

@@ -19,15 +19,7 @@ func DecodeHTTPAuth(b []byte) (HTTPAuthData, []Notice, error) {
 	var notObject bool
 	env, err := decodeEnvelope(KeyHTTPAuth, b, func(d *orjson.Decoder) error {
 		h, notObject = HTTPAuthData{}, false
-		k, err := d.Peek()
-		if err != nil {
-			return err
-		}
-		if k != orjson.Object {
-			notObject = true
-			return d.Skip()
-		}
-		return d.Object(func(key []byte) error {
+		return readDataObject(d, &notObject, func(key []byte) error {
 			if string(key) != "content_user" {
 				return d.Skip()
 			}

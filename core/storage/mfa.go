@@ -164,15 +164,7 @@ func decodeUserMap(key string, b []byte, readUser func(d *orjson.Decoder, userID
 	env, err := decodeEnvelope(key, b, func(d *orjson.Decoder) error {
 		notObject = false
 		reset()
-		k, err := d.Peek()
-		if err != nil {
-			return err
-		}
-		if k != orjson.Object {
-			notObject = true
-			return d.Skip()
-		}
-		return d.Object(func(k []byte) error {
+		return readDataObject(d, &notObject, func(k []byte) error {
 			if string(k) != "users" {
 				return d.Skip()
 			}

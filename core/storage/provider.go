@@ -29,15 +29,7 @@ func DecodeProvider(b []byte) (ProviderData, []Notice, error) {
 	var notObject, hasUsers bool
 	env, err := decodeEnvelope(KeyProvider, b, func(d *orjson.Decoder) error {
 		p, notObject, hasUsers = ProviderData{}, false, false
-		k, err := d.Peek()
-		if err != nil {
-			return err
-		}
-		if k != orjson.Object {
-			notObject = true
-			return d.Skip()
-		}
-		return d.Object(func(key []byte) error {
+		return readDataObject(d, &notObject, func(key []byte) error {
 			if string(key) != "users" {
 				return d.Skip()
 			}

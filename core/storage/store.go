@@ -290,6 +290,21 @@ func envelopePass(key string, b []byte, readData func(d *orjson.Decoder) error, 
 	return env, false, nil
 }
 
+// readDataObject reads the data value of a store whose data must be an
+// object, calling member for each key; for any other value it sets
+// *notObject, as Home Assistant then starts from the defaults.
+func readDataObject(d *orjson.Decoder, notObject *bool, member func(key []byte) error) error {
+	k, err := d.Peek()
+	if err != nil {
+		return err
+	}
+	if k != orjson.Object {
+		*notObject = true
+		return d.Skip()
+	}
+	return d.Object(member)
+}
+
 // isOne reports whether a stored version number equals 1 the way Python's
 // == does between the number orjson loaded and the int 1 (so 1.0 counts).
 func isOne(v orjson.Value) bool {

@@ -316,22 +316,7 @@ func parseISO(s string) (dateTime, bool) {
 		p.pos++
 		extended = true
 		if p.peek() == 'W' {
-			p.pos++
-			week, ok := p.fixed(2)
-			if !ok {
-				return t, false
-			}
-			wd := int64(1)
-			if !p.end() && !p.dateTimeSep() {
-				if p.peek() != '-' {
-					return t, false
-				}
-				p.pos++
-				if wd, ok = p.fixed(1); !ok {
-					return t, false
-				}
-			}
-			if !t.fromISOWeek(week, wd) {
+			if !p.week(&t, true) {
 				return t, false
 			}
 		} else {
@@ -354,18 +339,7 @@ func parseISO(s string) (dateTime, bool) {
 			}
 		}
 	} else if p.peek() == 'W' {
-		p.pos++
-		week, ok := p.fixed(2)
-		if !ok {
-			return t, false
-		}
-		wd := int64(1)
-		if !p.end() && !p.dateTimeSep() {
-			if wd, ok = p.fixed(1); !ok {
-				return t, false
-			}
-		}
-		if !t.fromISOWeek(week, wd) {
+		if !p.week(&t, false) {
 			return t, false
 		}
 	} else {
@@ -477,6 +451,29 @@ func parseISO(s string) (dateTime, bool) {
 		return t, false
 	}
 	return t, t.valid()
+}
+
+// week reads an ISO week date after the year: Www-D (extended) or WwwD
+// (basic), the day defaulting to Monday.
+func (p *isoScanner) week(t *dateTime, extended bool) bool {
+	p.pos++ // W
+	week, ok := p.fixed(2)
+	if !ok {
+		return false
+	}
+	wd := int64(1)
+	if !p.end() && !p.dateTimeSep() {
+		if extended {
+			if p.peek() != '-' {
+				return false
+			}
+			p.pos++
+		}
+		if wd, ok = p.fixed(1); !ok {
+			return false
+		}
+	}
+	return t.fromISOWeek(week, wd)
 }
 
 // fraction reads an optional fraction of a second: '.' or ',' and at least
