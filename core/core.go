@@ -33,6 +33,9 @@ type Core struct {
 
 	timers timers
 	saves  saveState
+	// journalUsed is set once an entry was appended to the journal since
+	// .storage/auth was last written.
+	journalUsed bool
 
 	// forwarded holds use_x_forwarded_for and trusted_proxies.
 	forwarded network.Forwarded
@@ -99,6 +102,7 @@ func (c *Core) Step(in Input) Output {
 	}
 	if c.loaded {
 		c.runTimers()
+		c.commitChanges()
 	}
 	return Output{Effects: c.out, Deadline: c.timers.next()}
 }

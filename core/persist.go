@@ -66,8 +66,63 @@ func (c *Core) saveNow(path string) {
 	c.timers.cancel(timerSave, path)
 	switch path {
 	case PathAuth:
-		c.emit(Effect{Write: &Write{Path: PathAuth, Data: storage.EncodeAuth(c.authData()), Private: true}})
+		c.writeAuth()
 	}
+}
+
+// writeAuth writes .storage/auth, then empties the journal whose changes
+// it now holds. A crash between the two leaves entries that replay
+// harmlessly.
+func (c *Core) writeAuth() {
+	c.emit(Effect{Write: &Write{Path: PathAuth, Data: storage.EncodeAuth(c.authData()), Private: true}})
+	if c.journalUsed {
+		c.emit(Effect{Write: &Write{Path: PathJournal, Data: nil, Private: true}})
+		c.journalUsed = false
+	}
+}
+
+// commitChanges makes this step's changes to users, credentials and tokens
+// durable before anything the step sends: one journal entry, appended
+// ahead of the first reply, message or result.
+func (c *Core) commitChanges() {
+	ch := c.store.TakeChanges()
+	if ch.Empty() {
+		return
+	}
+	je := storage.JournalEntry{RemovedUsers: ch.RemovedUsers, RemovedTokens: ch.RemovedTokens}
+	for _, g := range c.store.Groups() {
+		je.Auth.Groups = append(je.Auth.Groups, groupRecord(g))
+	}
+	owners := map[string]bool{}
+	addUser := func(u *authstore.User) {
+		if u == nil || owners[u.ID] {
+			return
+		}
+		owners[u.ID] = true
+		je.Auth.Users = append(je.Auth.Users, userRecord(u))
+		for _, cr := range u.Credentials {
+			je.Auth.Credentials = append(je.Auth.Credentials, credentialRecord(u, cr))
+		}
+	}
+	for _, u := range ch.Users {
+		addUser(u)
+	}
+	for _, t := range ch.Tokens {
+		addUser(c.store.User(t.UserID))
+		je.Auth.RefreshTokens = append(je.Auth.RefreshTokens, tokenRecord(t))
+	}
+	ef := Effect{Append: &Append{Path: PathJournal, Data: storage.AppendJournalEntry(nil, je), Private: true}}
+	c.journalUsed = true
+	at := len(c.out)
+	for i, e := range c.out {
+		if e.Reply != nil || e.Send != nil || e.Close != nil || e.Result != nil {
+			at = i
+			break
+		}
+	}
+	c.out = append(c.out, Effect{})
+	copy(c.out[at+1:], c.out[at:])
+	c.out[at] = ef
 }
 
 // flushSaves writes every delayed document now (shutdown).
@@ -110,6 +165,21 @@ func (c *Core) load(l *Load) {
 		c.logNotices(PathAuth, notices)
 		data = d
 	}
+	folded := false
+	if b, ok := files[PathJournal]; ok && len(b) > 0 {
+		entries, torn, err := storage.DecodeJournal(b)
+		if err != nil {
+			c.emit(Effect{Fatal: &Fatal{Path: PathJournal, Message: err.Error()}})
+			return
+		}
+		if torn {
+			c.logf(LogWarning, PathJournal+": ignoring an incomplete last entry (a crash during a write; its reply was never sent)")
+		}
+		for _, je := range entries {
+			data.Apply(je)
+		}
+		folded = true
+	}
 	if b, ok := files[PathProvider]; ok {
 		d, notices, err := storage.DecodeProvider(b)
 		if err != nil {
@@ -136,6 +206,12 @@ func (c *Core) load(l *Load) {
 		}
 	}
 	c.loaded = true
+	c.store.TakeChanges()
+	if folded {
+		// Put the journal's changes where Home Assistant reads them.
+		c.journalUsed = true
+		c.writeAuth()
+	}
 	c.scheduleSave(PathAuth, initialLoadSaveDelay)
 	c.schedulePurge()
 }
@@ -186,34 +262,46 @@ func (c *Core) purgeExpired() {
 func (c *Core) authData() storage.AuthData {
 	var d storage.AuthData
 	for _, u := range c.store.Users() {
-		d.Users = append(d.Users, storage.User{
-			ID:              u.ID,
-			GroupIDs:        u.GroupIDs,
-			IsOwner:         u.IsOwner,
-			IsActive:        u.IsActive,
-			Name:            nullOf(u.Name),
-			SystemGenerated: u.SystemGenerated,
-			LocalOnly:       u.LocalOnly,
-		})
+		d.Users = append(d.Users, userRecord(u))
 	}
 	for _, g := range c.store.Groups() {
-		d.Groups = append(d.Groups, storage.Group{ID: g.ID, Name: storage.Some(g.Name), Policy: g.Policy, SystemGenerated: g.SystemGenerated})
+		d.Groups = append(d.Groups, groupRecord(g))
 	}
 	for _, u := range c.store.Users() {
 		for _, cr := range u.Credentials {
-			d.Credentials = append(d.Credentials, storage.Credential{
-				ID:               cr.ID,
-				UserID:           u.ID,
-				AuthProviderType: cr.ProviderType,
-				AuthProviderID:   nullOf(cr.ProviderID),
-				Data:             cr.Data,
-			})
+			d.Credentials = append(d.Credentials, credentialRecord(u, cr))
 		}
 	}
 	for _, t := range c.store.AllTokens() {
 		d.RefreshTokens = append(d.RefreshTokens, tokenRecord(t))
 	}
 	return d
+}
+
+func userRecord(u *authstore.User) storage.User {
+	return storage.User{
+		ID:              u.ID,
+		GroupIDs:        u.GroupIDs,
+		IsOwner:         u.IsOwner,
+		IsActive:        u.IsActive,
+		Name:            nullOf(u.Name),
+		SystemGenerated: u.SystemGenerated,
+		LocalOnly:       u.LocalOnly,
+	}
+}
+
+func groupRecord(g *authstore.Group) storage.Group {
+	return storage.Group{ID: g.ID, Name: storage.Some(g.Name), Policy: g.Policy, SystemGenerated: g.SystemGenerated}
+}
+
+func credentialRecord(u *authstore.User, cr *authstore.Credential) storage.Credential {
+	return storage.Credential{
+		ID:               cr.ID,
+		UserID:           u.ID,
+		AuthProviderType: cr.ProviderType,
+		AuthProviderID:   nullOf(cr.ProviderID),
+		Data:             cr.Data,
+	}
 }
 
 func tokenRecord(t *authstore.RefreshToken) storage.RefreshToken {
@@ -296,7 +384,7 @@ func storeFromData(d storage.AuthData) *authstore.Store {
 			t.CredentialID = ptrOf(r.CredentialID)
 		}
 		if s.User(t.UserID) != nil {
-			s.AddToken(t)
+			s.LoadToken(t)
 		}
 	}
 	return s

@@ -41,6 +41,7 @@ type Store struct {
 	bySecret  map[string]*RefreshToken
 	creds     map[string]*Credential
 	seq       uint64
+	changes   changes
 }
 
 // New returns an empty store with the system groups, as Home Assistant has
@@ -144,6 +145,7 @@ func (s *Store) AddUser(r io.Reader, spec UserSpec) (*User, error) {
 	}
 	s.users = append(s.users, u)
 	s.usersByID[id] = u
+	s.touchUser(id)
 	if spec.Credentials != nil {
 		if err := s.LinkCredential(u, spec.Credentials); err != nil {
 			return nil, err
@@ -188,6 +190,7 @@ func (s *Store) LinkCredential(u *User, c *Credential) error {
 	c.IsNew = false
 	u.Credentials = append(u.Credentials, c)
 	s.creds[c.ID] = c
+	s.touchUser(u.ID)
 	return nil
 }
 
@@ -197,10 +200,12 @@ func (s *Store) RemoveCredential(c *Credential) {
 	delete(s.creds, c.ID)
 	if u := s.usersByID[c.UserID]; u != nil {
 		u.Credentials = slices.DeleteFunc(u.Credentials, func(x *Credential) bool { return x.ID == c.ID })
+		s.touchUser(u.ID)
 	}
 	for _, t := range s.tokens {
 		if t.CredentialID != nil && *t.CredentialID == c.ID {
 			t.CredentialID = nil
+			s.touchToken(t.ID)
 		}
 	}
 }
@@ -218,6 +223,7 @@ func (s *Store) RemoveUser(u *User) []string {
 	}
 	delete(s.usersByID, u.ID)
 	s.users = slices.DeleteFunc(s.users, func(x *User) bool { return x.ID == u.ID })
+	s.noteRemovedUser(u.ID)
 	return removed
 }
 
@@ -243,6 +249,7 @@ func (s *Store) UpdateUser(u *User, up UserUpdate) ([]string, error) {
 	if up.IsActive != nil && !*up.IsActive && u.IsOwner {
 		return nil, ErrDeactivateOwner
 	}
+	s.touchUser(u.ID)
 	if up.Name != nil {
 		name := *up.Name
 		u.Name = &name
@@ -351,8 +358,14 @@ func (s *Store) CreateRefreshToken(r io.Reader, now int64, u *User, spec TokenSp
 	return t, nil
 }
 
-// AddToken puts a token into the store as it is (loading, restoring).
+// AddToken puts a new token into the store.
 func (s *Store) AddToken(t *RefreshToken) {
+	s.LoadToken(t)
+	s.touchToken(t.ID)
+}
+
+// LoadToken puts a stored token into the store as it is.
+func (s *Store) LoadToken(t *RefreshToken) {
 	s.seq++
 	t.seq = s.seq
 	if u := s.usersByID[t.UserID]; u != nil {
@@ -389,6 +402,7 @@ func (s *Store) RemoveToken(t *RefreshToken) bool {
 }
 
 func (s *Store) dropToken(t *RefreshToken) {
+	s.noteRemovedToken(t.ID)
 	delete(s.tokens, t.ID)
 	if s.bySecret[t.Token] == t {
 		delete(s.bySecret, t.Token)
@@ -414,6 +428,7 @@ func (s *Store) LogUsage(t *RefreshToken, now int64, ip *string) {
 // SetExpiry turns a token's expiry on (90 days after its last use, or now)
 // or off.
 func (s *Store) SetExpiry(t *RefreshToken, now int64, enable bool) {
+	s.touchToken(t.ID)
 	if !enable {
 		t.ExpireAt = nil
 		return

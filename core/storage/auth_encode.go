@@ -18,6 +18,12 @@ func AppendAuth(buf []byte, a AuthData) []byte {
 		buf = make([]byte, 0, authSizeHint(a))
 	}
 	e := beginEnvelope(buf, KeyAuth)
+	appendAuthData(e, a)
+	return endEnvelope(e)
+}
+
+// appendAuthData writes the data object of .storage/auth.
+func appendAuthData(e *orjson.Encoder, a AuthData) {
 	e.BeginObject()
 
 	e.Key("users")
@@ -72,7 +78,6 @@ func AppendAuth(buf []byte, a AuthData) []byte {
 	e.EndArray()
 
 	e.EndObject()
-	return endEnvelope(e)
 }
 
 // authSizeHint estimates the encoded size from the records' strings and
