@@ -4,6 +4,8 @@ GO      ?= go
 CONFIG  ?= ./config
 LISTEN  ?= 127.0.0.1:8123
 
+FUZZTIME ?= 10s
+
 .PHONY: all run build test test-go bench lint fuzz
 
 all: build
@@ -32,3 +34,17 @@ lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest ./...
+
+## fuzz: run every fuzz target for $(FUZZTIME) each
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$f"; \
+			out=$$($(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg 2>&1) || \
+			case "$$out" in \
+			*"Failing input written"*) echo "$$out" | tail -30; echo "FAIL: $$pkg $$f"; exit 1;; \
+			*"context deadline exceeded"*) echo "  (the fuzzing engine stopped on its deadline without a failing input)";; \
+			*) echo "$$out" | tail -30; echo "FAIL: $$pkg $$f"; exit 1;; \
+			esac; \
+		done; \
+	done
