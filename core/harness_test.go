@@ -293,14 +293,18 @@ func (w *wsClient) result(msg map[string]any) any {
 	return m["result"]
 }
 
-// loginWith runs the login flow of any provider and returns the code.
-func (h *harness) loginWith(handler []any, fields map[string]any) string {
+// loginWith runs the login flow of any provider, one step per fields
+// (the provider's form, then MFA steps), and returns the code.
+func (h *harness) loginWith(handler []any, steps ...map[string]any) string {
 	h.t.Helper()
 	r := h.postJSON("/auth/login_flow", map[string]any{"client_id": clientID, "handler": handler, "redirect_uri": redirectURI})
 	require.Equal(h.t, 200, r.Status, "%s", r.Body)
-	fields["client_id"] = clientID
-	r = h.postJSON("/auth/login_flow/"+r.json(h.t)["flow_id"].(string), fields)
-	require.Equal(h.t, 200, r.Status, "%s", r.Body)
+	flowID := r.json(h.t)["flow_id"].(string)
+	for _, fields := range steps {
+		fields["client_id"] = clientID
+		r = h.postJSON("/auth/login_flow/"+flowID, fields)
+		require.Equal(h.t, 200, r.Status, "%s", r.Body)
+	}
 	m := r.json(h.t)
 	require.Equal(h.t, "create_entry", m["type"], "%s", r.Body)
 	return m["result"].(string)
