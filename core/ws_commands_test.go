@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hassauth/hassauth/core"
@@ -86,6 +87,44 @@ func (f *wsFixture) Command(actor string, msg []byte) ([]byte, bool) {
 func TestWSCommands(t *testing.T) {
 	f := newWSFixture(t)
 	wscases.Run(f, f.vars, func(name, problem string) { t.Errorf("%s: %s", name, problem) })
+
+	// What the commands changed shows outside the websocket too.
+	h := f.h
+	assert.True(t, loginOK(h, "user", "user-pass-3"), "HAPWS-16: the owner's new password")
+	assert.False(t, loginOK(h, "user", "user-pass-2"), "HAPWS-10's password was replaced")
+	assert.False(t, loginOK(h, "user", "user-pass"))
+	assert.False(t, loginOK(h, "newest", "newer-pass"), "HAPWS-07: the login is gone")
+	assert.False(t, loginOK(h, "newer", "newer-pass"), "HAPWS-17: renamed, then removed")
+	var users []map[string]any
+	require.NoError(t, json.Unmarshal(mustCall(t, h, core.OpListUsers, nil), &users))
+	assert.Len(t, users, 6, "the created user was deleted")
+	var tokens []map[string]any
+	require.NoError(t, json.Unmarshal(mustCall(t, h, core.OpListTokens, map[string]any{"user_id": f.vars["readonly"]}), &tokens))
+	assert.Empty(t, tokens, "readonly deleted its own token")
+}
+
+// TestWSAdminChangeUsername checks HAPWS-17 beyond the reply: the
+// credential's data follows, the new name logs in and the old does not.
+func TestWSAdminChangeUsername(t *testing.T) {
+	h, w, _ := wsUser(t, testConfig())
+	bobID := h.addUser("bob", "bob-pass")
+	assert.Nil(t, w.result(map[string]any{"type": "config/auth_provider/homeassistant/admin_change_username", "user_id": bobID, "username": "blabla"}))
+	assert.True(t, loginOK(h, "blabla", "bob-pass"))
+	assert.False(t, loginOK(h, "bob", "bob-pass"))
+	var users []map[string]any
+	require.NoError(t, json.Unmarshal(mustCall(t, h, core.OpListUsers, nil), &users))
+	assert.Equal(t, "blabla", users[1]["username"])
+	assert.Contains(t, string(h.files[core.PathProvider]), `"username": "blabla"`)
+}
+
+// loginOK reports whether a homeassistant login succeeds.
+func loginOK(h *harness, username, password string) bool {
+	r := h.postJSON("/auth/login_flow", map[string]any{"client_id": clientID, "handler": []any{"homeassistant", nil}, "redirect_uri": redirectURI})
+	var m map[string]any
+	_ = json.Unmarshal(r.Body, &m)
+	r = h.postJSON("/auth/login_flow/"+m["flow_id"].(string), map[string]any{"client_id": clientID, "username": username, "password": password})
+	_ = json.Unmarshal(r.Body, &m)
+	return m["type"] == "create_entry"
 }
 
 // jsonField returns a string member of a JSON object.
