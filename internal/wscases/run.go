@@ -5,7 +5,8 @@
 //
 // The cases run in order against one fixture and change it as they go: a
 // user created by one case is updated, given a login and deleted by later
-// ones. The package is test support: pure, like the rest of core/.
+// ones. The package is test support, shared by the tests of core/ and of
+// the hosts; it is pure like core/.
 package wscases
 
 import (
