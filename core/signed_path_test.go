@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -11,14 +12,14 @@ import (
 )
 
 // sign signs a path on a connection and returns the signed path.
-func sign(t *testing.T, w *wsClient, path string, expires int) string {
+func sign(t testing.TB, w *wsClient, path string, expires int) string {
 	t.Helper()
 	res := w.result(map[string]any{"type": "auth/sign_path", "path": path, "expires": expires}).(map[string]any)
 	return res["path"].(string)
 }
 
 // authSig returns the signature of a signed path.
-func authSig(t *testing.T, signed string) string {
+func authSig(t testing.TB, signed string) string {
 	t.Helper()
 	i := strings.Index(signed, "authSig=")
 	require.GreaterOrEqual(t, i, 0, signed)
@@ -110,4 +111,34 @@ func TestSignedPathBeforeAnySigning(t *testing.T) {
 	h, _, _ := wsUser(t, testConfig())
 	forged := "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJ4IiwicGF0aCI6Ii9hcGkvIiwicGFyYW1zIjpbXSwiaWF0IjoxLCJleHAiOjk5OTk5OTk5OTl9.c2ln"
 	assert.Equal(t, 401, h.request("GET", "/api/?authSig="+forged, nil).Status)
+}
+
+// FuzzSignedPathQuery requests GET /api/ with arbitrary queries beside a
+// valid authSig for "/api/?a=1&b=2". Nothing may panic, and a query whose
+// pairs (less height and width) are not exactly a=1 then b=2 never
+// authenticates.
+func FuzzSignedPathQuery(f *testing.F) {
+	h, w, _ := wsUser(f, testConfig())
+	sig := authSig(f, sign(f, w, "/api/?a=1&b=2", 3600))
+	for _, seed := range []string{"a=1&b=2", "b=2&a=1", "a=1&b=2&width=5", "a=%31&b=2", "a=1&&b=2&", "a=1&b=2&authSig=x",
+		"a=1+&b=2", "a", "%", "%zz=1", "a=1;b=2", "height=1&a=1&b=2", "a=1&b=%32%"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		h.t = t
+		status := h.request("GET", "/api/?"+q+"&authSig="+sig, nil).Status
+		if status != 200 {
+			return
+		}
+		vals, err := url.ParseQuery(q)
+		if err != nil {
+			return
+		}
+		delete(vals, "width")
+		delete(vals, "height")
+		delete(vals, "authSig")
+		if len(vals) != 2 || len(vals["a"]) != 1 || vals["a"][0] != "1" || len(vals["b"]) != 1 || vals["b"][0] != "2" {
+			t.Fatalf("query %q authenticated", q)
+		}
+	})
 }

@@ -26,9 +26,10 @@ const (
 	wsMsgInvalidCurrentPassword = "Invalid current password"
 )
 
-// errNoHomeAssistantProvider is RuntimeError("Provider not found"): the
-// commands need the homeassistant provider to be configured.
-var errNoHomeAssistantProvider = errors.New("Provider not found")
+// errNoHomeAssistantProvider stands for Home Assistant's RuntimeError
+// ("Provider not found"): the commands need the homeassistant provider to
+// be configured. Clients see unknown_error; only the log shows this.
+var errNoHomeAssistantProvider = errors.New("the homeassistant auth provider is not configured")
 
 // errPasswordWork stands for a bcrypt computation the host could not do.
 var errPasswordWork = errors.New("password hashing failed")

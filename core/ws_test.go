@@ -19,7 +19,7 @@ const (
 )
 
 // wsUser is a harness with one user logged in and connected.
-func wsUser(t *testing.T, cfg core.Config) (*harness, *wsClient, string) {
+func wsUser(t testing.TB, cfg core.Config) (*harness, *wsClient, string) {
 	h := newHarness(t, cfg)
 	h.addUser("alice", "alice-pass")
 	access, _ := h.tokens(h.login("alice", "alice-pass"))
