@@ -6,7 +6,7 @@ LISTEN  ?= 127.0.0.1:8123
 
 FUZZTIME ?= 10s
 
-.PHONY: all run build test test-go bench lint fuzz
+.PHONY: all run build test test-go e2e-client bench lint fuzz
 
 all: build
 
@@ -19,7 +19,17 @@ build:
 	$(GO) build -o bin/hassauth ./hosts/native/cmd/hassauth
 
 ## test: everything CI runs
-test: test-go
+test: e2e-client test-go
+
+# e2e-client installs the pinned home-assistant-js-websocket for the
+# end-to-end test (hosts/native/e2e), which skips itself without node.
+E2E_CLIENT := hosts/native/e2e/client
+e2e-client:
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(E2E_CLIENT) && npm ci --no-audit --no-fund; \
+	else \
+		echo "npm not found: the end-to-end test with home-assistant-js-websocket will be skipped"; \
+	fi
 
 test-go:
 	$(GO) vet ./...

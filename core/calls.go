@@ -30,7 +30,9 @@ const (
 	// endpoints: {"token"} -> {"user_id", "refresh_token_id", "is_admin"}.
 	OpValidateAccessToken = "validate_access_token"
 	// OpFlush writes every document whose delayed write is pending (a
-	// host calls it before it stops).
+	// host calls it before it stops). Tokens waiting for their delayed
+	// deletion (auth/delete_all_refresh_tokens) go first, as Home
+	// Assistant deletes them when it stops.
 	OpFlush = "flush"
 )
 
@@ -55,6 +57,7 @@ var callHandlers = map[string]callHandler{
 	OpCreateAuthCode:      (*Core).callCreateAuthCode,
 	OpValidateAccessToken: (*Core).callValidateAccessToken,
 	OpFlush: func(c *Core, call *Call, _ orjson.Value) {
+		c.deletePendingTokens()
 		c.flushSaves()
 		c.callResult(call.ID, []byte("null"))
 	},

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/hassauth/hassauth/core/authstore"
+	"github.com/hassauth/hassauth/core/jwt"
 	"github.com/hassauth/hassauth/core/network"
 )
 
@@ -42,6 +43,8 @@ type Core struct {
 	bans      bans
 	// haUsers is the homeassistant provider's user list.
 	haUsers []haUser
+	// signKey signs paths (authSig); nil until the first path is signed.
+	signKey *jwt.Key
 
 	// out collects the effects of the current step.
 	out []Effect

@@ -26,6 +26,7 @@ type harness struct {
 	// deadline is the core's last requested deadline.
 	deadline int64
 	nextID   uint64
+	nextConn uint64
 	// remote is the peer address of requests.
 	remote string
 	// bans collects Ban effects.
@@ -206,4 +207,117 @@ func (h *harness) tokens(code string) (access, refresh string) {
 	require.Equal(h.t, 200, r.Status, "%s", r.Body)
 	m := r.json(h.t)
 	return m["access_token"].(string), m["refresh_token"].(string)
+}
+
+// wsClient is a websocket connection to the harness's core.
+type wsClient struct {
+	h  *harness
+	id uint64
+	// nextID is the last command id used by command.
+	nextID int
+}
+
+// wsOpen opens a connection from the harness's remote address; the core's
+// first frame (auth_required) is in h.effects.
+func (h *harness) wsOpen(headers ...core.Header) *wsClient {
+	h.t.Helper()
+	h.nextConn++
+	w := &wsClient{h: h, id: h.nextConn}
+	h.step(core.Input{WSOpen: &core.WSOpen{Conn: w.id, Remote: h.remote, Header: headers}})
+	return w
+}
+
+// wsConnect opens a connection and authenticates it with an access token.
+func (h *harness) wsConnect(access string) *wsClient {
+	h.t.Helper()
+	w := h.wsOpen()
+	w.sendJSON(map[string]any{"type": "auth", "access_token": access})
+	frames := w.frames()
+	require.Len(h.t, frames, 1)
+	require.Contains(h.t, string(frames[0]), `"type":"auth_ok"`)
+	return w
+}
+
+// send delivers one frame and returns every effect it caused.
+func (w *wsClient) send(data []byte, binary bool) []core.Effect {
+	return w.h.step(core.Input{WSMessage: &core.WSMessage{Conn: w.id, Data: data, Binary: binary}})
+}
+
+func (w *wsClient) sendJSON(v any) []core.Effect {
+	w.h.t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(w.h.t, err)
+	return w.send(b, false)
+}
+
+// frames returns the frames the last step sent to this connection.
+func (w *wsClient) frames() [][]byte {
+	var out [][]byte
+	for _, e := range w.h.effects {
+		if e.Send != nil && e.Send.Conn == w.id {
+			out = append(out, e.Send.Data)
+		}
+	}
+	return out
+}
+
+// closed reports whether the last step closed this connection.
+func (w *wsClient) closed() bool {
+	for _, e := range w.h.effects {
+		if e.Close != nil && e.Close.Conn == w.id {
+			return true
+		}
+	}
+	return false
+}
+
+// command sends a command with the next id and returns its reply, decoded.
+func (w *wsClient) command(msg map[string]any) map[string]any {
+	w.h.t.Helper()
+	w.nextID++
+	msg["id"] = w.nextID
+	w.sendJSON(msg)
+	frames := w.frames()
+	require.Len(w.h.t, frames, 1, "frames %q", frames)
+	var m map[string]any
+	require.NoError(w.h.t, json.Unmarshal(frames[0], &m))
+	require.EqualValues(w.h.t, w.nextID, m["id"])
+	return m
+}
+
+// result sends a command that must succeed and returns its result.
+func (w *wsClient) result(msg map[string]any) any {
+	w.h.t.Helper()
+	m := w.command(msg)
+	require.Equal(w.h.t, true, m["success"], "%v", m)
+	return m["result"]
+}
+
+// loginWith runs the login flow of any provider, one step per fields
+// (the provider's form, then MFA steps), and returns the code.
+func (h *harness) loginWith(handler []any, steps ...map[string]any) string {
+	h.t.Helper()
+	r := h.postJSON("/auth/login_flow", map[string]any{"client_id": clientID, "handler": handler, "redirect_uri": redirectURI})
+	require.Equal(h.t, 200, r.Status, "%s", r.Body)
+	flowID := r.json(h.t)["flow_id"].(string)
+	for _, fields := range steps {
+		fields["client_id"] = clientID
+		r = h.postJSON("/auth/login_flow/"+flowID, fields)
+		require.Equal(h.t, 200, r.Status, "%s", r.Body)
+	}
+	m := r.json(h.t)
+	require.Equal(h.t, "create_entry", m["type"], "%s", r.Body)
+	return m["result"].(string)
+}
+
+// refreshTokenID returns the id of the refresh token behind an access token.
+func (h *harness) refreshTokenID(access string) string {
+	h.t.Helper()
+	v, err := h.call(core.OpValidateAccessToken, map[string]any{"token": access})
+	require.Nil(h.t, err)
+	var out struct {
+		ID string `json:"refresh_token_id"`
+	}
+	require.NoError(h.t, json.Unmarshal(v, &out))
+	return out.ID
 }

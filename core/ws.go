@@ -55,6 +55,9 @@ type wsConn struct {
 	TokenID string
 	// LastID is the highest command id handled.
 	LastID int64
+	// userAgent is the upgrade request's User-Agent, for the failed-login
+	// log line.
+	userAgent string
 }
 
 // wsHandler is a websocket command: its schema (nil for a command with no
@@ -67,7 +70,9 @@ type wsHandler struct {
 // wsCommands maps command types to handlers; files named ws_*.go add theirs
 // in init.
 var wsCommands = map[string]wsHandler{
-	"ping": {schema: schema.Command("ping"), run: func(c *Core, conn *wsConn, id int64, _ orjson.Value) {
+	// ping is declared with no schema beyond its type, like
+	// auth/current_user.
+	"ping": {run: func(c *Core, conn *wsConn, id int64, _ orjson.Value) {
 		b := append([]byte(`{"id":`), strconv.FormatInt(id, 10)...)
 		c.wsSend(conn, append(b, `,"type":"pong"}`...))
 	}},
@@ -79,7 +84,14 @@ var wsCommands = map[string]wsHandler{
 	},
 }
 
+// wsSend sends a frame on an open connection. A connection the core already
+// closed gets nothing: Home Assistant drops what a handler sends after its
+// connection was cancelled (deleting the connection's own token, or a reply
+// to password work that finished after the client left).
 func (c *Core) wsSend(conn *wsConn, data []byte) {
+	if c.conns[conn.ID] != conn {
+		return
+	}
 	c.emit(Effect{Send: &WSSend{Conn: conn.ID, Data: data}})
 }
 
@@ -100,6 +112,7 @@ func connKey(id uint64) string { return strconv.FormatUint(id, 10) }
 func (c *Core) wsOpen(o *WSOpen) {
 	r := &request{HTTPRequest: &HTTPRequest{Remote: o.Remote, Header: o.Header}}
 	conn := &wsConn{ID: o.Conn}
+	conn.userAgent, _ = r.header("user-agent")
 	if peer, err := network.ParseAddr(o.Remote); err == nil {
 		cl, ferr := c.forwarded.Resolve(peer, network.Headers{
 			For: r.headers("x-forwarded-for"), Proto: r.headers("x-forwarded-proto"), Host: r.headers("x-forwarded-host"),
@@ -149,22 +162,38 @@ func (c *Core) wsClosed(m *WSClosed) {
 // wsRequest is the request-like view of a connection, for the checks
 // shared with HTTP (bans, local-only users).
 func (conn *wsConn) request() *request {
-	return &request{HTTPRequest: &HTTPRequest{}, ip: conn.IP}
+	h := &HTTPRequest{Method: "GET", Path: wsPath}
+	if conn.userAgent != "" {
+		h.Header = []Header{{Name: "user-agent", Value: conn.userAgent}}
+	}
+	return &request{HTTPRequest: h, ip: conn.IP}
 }
+
+// wsPath is where the websocket API is served.
+const wsPath = "/api/websocket"
 
 func (c *Core) wsMessage(m *WSMessage) {
 	conn := c.conns[m.Conn]
 	if conn == nil {
 		return
 	}
+	// Home Assistant ends a connection by closing it normally (1000),
+	// whatever the reason.
 	if m.Binary {
-		c.wsCloseConn(conn, 1003, "")
+		if !conn.Authed || len(m.Data) == 0 {
+			c.logf(LogWarning, "Disconnected: received an invalid binary message")
+			c.wsCloseConn(conn, 1000, "")
+			return
+		}
+		// Binary frames go to handlers a command registered; the auth
+		// commands register none.
+		c.logf(LogError, "Received binary message for non-existing handler "+strconv.Itoa(int(m.Data[0])))
 		return
 	}
 	msg, err := orjson.Parse(m.Data)
 	if err != nil {
-		c.logf(LogWarning, "Received invalid JSON")
-		c.wsCloseConn(conn, 1003, "")
+		c.logf(LogWarning, "Disconnected: Received invalid JSON.")
+		c.wsCloseConn(conn, 1000, "")
 		return
 	}
 	if !conn.Authed {
@@ -173,7 +202,10 @@ func (c *Core) wsMessage(m *WSMessage) {
 	}
 	if msg.Kind == orjson.Array {
 		for _, item := range msg.Arr {
-			if c.conns[conn.ID] == nil {
+			// A command that closed the connection (deleting its own
+			// token) ends the batch: Home Assistant would still run the
+			// rest but drop every reply.
+			if c.conns[conn.ID] != conn {
 				return
 			}
 			c.wsCommand(conn, item)
@@ -224,7 +256,7 @@ func (c *Core) wsCommand(conn *wsConn, msg orjson.Value) {
 	id, typ, ok := schema.CommandHeader(msg)
 	if !ok {
 		e := orjson.NewEncoder(nil, false)
-		c.wsErrorValue(conn, e, schema.MalformedCommandID(msg), wsErrInvalidFormat, wsMsgIncorrectlyFormatted)
+		c.wsErrorValue(conn, e, schema.MalformedCommandID(msg), wsErrInvalidFormat, wsMsgIncorrectlyFormatted, nil)
 		return
 	}
 	if id <= conn.LastID {
@@ -237,6 +269,11 @@ func (c *Core) wsCommand(conn *wsConn, msg orjson.Value) {
 		return
 	}
 	conn.LastID = id
+	if c.wsUser(conn) == nil {
+		// Removing a user closes its connections; this is only a guard.
+		c.wsCloseConn(conn, 1000, "")
+		return
+	}
 	if h.schema == nil {
 		if verr := schema.CheckBareCommand(msg); verr != nil {
 			c.wsError(conn, id, wsErrInvalidFormat, verr.Humanized(msg))
@@ -253,8 +290,8 @@ func (c *Core) wsCommand(conn *wsConn, msg orjson.Value) {
 	h.run(c, conn, id, valid)
 }
 
-// wsUser returns the connection's user; a connection whose user vanished
-// is closed.
+// wsUser returns the connection's user (nil once it was removed, which
+// also closed its connections).
 func (c *Core) wsUser(conn *wsConn) *authstore.User {
 	return c.store.User(conn.UserID)
 }
@@ -272,10 +309,12 @@ func (c *Core) wsResultRaw(conn *wsConn, id int64, result []byte) {
 
 // wsError sends an error result.
 func (c *Core) wsError(conn *wsConn, id int64, code, message string) {
-	c.wsErrorValue(conn, orjson.NewEncoder(nil, false), orjson.IntValue(id), code, message)
+	c.wsErrorValue(conn, orjson.NewEncoder(nil, false), orjson.IntValue(id), code, message, nil)
 }
 
-func (c *Core) wsErrorValue(conn *wsConn, e *orjson.Encoder, id orjson.Value, code, message string) {
+// wsErrorValue writes an error result; tr adds the translation fields of a
+// HomeAssistantError that has a translation key.
+func (c *Core) wsErrorValue(conn *wsConn, e *orjson.Encoder, id orjson.Value, code, message string, tr *wsTranslation) {
 	e.BeginObject()
 	e.Key("id")
 	e.Value(id)
@@ -289,6 +328,9 @@ func (c *Core) wsErrorValue(conn *wsConn, e *orjson.Encoder, id orjson.Value, co
 	e.String(code)
 	e.Key("message")
 	e.String(message)
+	if tr != nil {
+		tr.write(e)
+	}
 	e.EndObject()
 	e.EndObject()
 	c.wsSend(conn, e.Bytes())

@@ -112,23 +112,35 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // wsConn is a websocket connection: frames from the core go through a
 // queue to a writer goroutine, so the loop never waits on a slow client.
+// The queue follows Home Assistant's limits: a client with
+// core.MaxPendingMessages frames waiting, or with more than
+// core.PendingMessagePeak waiting for core.PendingMessagePeakMicros, is
+// disconnected and its queue dropped.
 type wsConn struct {
 	id   uint64
 	c    *websocket.Conn
 	mu   sync.Mutex
 	q    [][]byte
 	wake chan struct{}
-	// peakSince is when the queue last rose above the peak; zero when it
-	// is below.
-	peakSince time.Time
-	closing   bool
-	code      int
-	reason    string
-	now       func() time.Time
+	// peak is the pending check armed when the queue rose above the peak;
+	// nil below it.
+	peak    stopper
+	closing bool
+	code    int
+	reason  string
+	// afterFunc is time.AfterFunc (tests replace it).
+	afterFunc func(time.Duration, func()) stopper
 }
 
-// enqueue queues a frame; false when the queue broke Home Assistant's
-// limits and the connection was closed.
+// stopper is a timer that can be stopped.
+type stopper interface{ Stop() bool }
+
+func realAfterFunc(d time.Duration, f func()) stopper { return time.AfterFunc(d, f) }
+
+const pendingPeakTime = time.Duration(core.PendingMessagePeakMicros) * time.Microsecond
+
+// enqueue queues a frame; false when the queue reached
+// core.MaxPendingMessages and the connection is being closed.
 func (c *wsConn) enqueue(data []byte) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -138,21 +150,42 @@ func (c *wsConn) enqueue(data []byte) bool {
 	c.q = append(c.q, data)
 	n := len(c.q)
 	switch {
-	case n > core.MaxPendingMessages:
-		c.closeLocked(1008, "Client unable to keep up with pending messages")
+	case n >= core.MaxPendingMessages:
+		c.dropLocked()
 		return false
-	case n > core.PendingMessagePeak:
-		if c.peakSince.IsZero() {
-			c.peakSince = c.now()
-		} else if c.now().Sub(c.peakSince) > time.Duration(core.PendingMessagePeakMicros)*time.Microsecond {
-			c.closeLocked(1008, "Client unable to keep up with pending messages")
-			return false
-		}
-	default:
-		c.peakSince = time.Time{}
+	case n <= core.PendingMessagePeak:
+		c.stopPeakLocked()
+	case c.peak == nil:
+		c.peak = c.afterFunc(pendingPeakTime, c.checkPeak)
 	}
 	c.signal()
 	return true
+}
+
+// checkPeak runs PendingMessagePeakMicros after the queue rose above the
+// peak: a queue still at or above it means the client does not keep up.
+func (c *wsConn) checkPeak() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.peak = nil
+	if c.closing || len(c.q) < core.PendingMessagePeak {
+		return
+	}
+	c.dropLocked()
+}
+
+func (c *wsConn) stopPeakLocked() {
+	if c.peak != nil {
+		c.peak.Stop()
+		c.peak = nil
+	}
+}
+
+// dropLocked disconnects a client that does not keep up: what it did not
+// read is dropped, as Home Assistant cancels the writer.
+func (c *wsConn) dropLocked() {
+	c.q = nil
+	c.closeLocked(int(websocket.StatusNormalClosure), "")
 }
 
 func (c *wsConn) signal() {
@@ -173,19 +206,30 @@ func (c *wsConn) closeLocked(code int, reason string) {
 	if c.closing {
 		return
 	}
+	c.stopPeakLocked()
 	c.closing = true
 	c.code, c.reason = code, reason
 	c.signal()
 }
 
+// next takes the next frame to write; with none, closing says whether the
+// connection should close now.
+func (c *wsConn) next() (frame []byte, closing bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.q) > 0 {
+		frame = c.q[0]
+		c.q[0] = nil
+		c.q = c.q[1:]
+		return frame, false
+	}
+	return nil, c.closing
+}
+
 func (c *wsConn) writer(ctx context.Context) {
 	for {
-		c.mu.Lock()
-		q := c.q
-		c.q = nil
-		closing, code, reason := c.closing, c.code, c.reason
-		c.mu.Unlock()
-		for _, frame := range q {
+		frame, closing := c.next()
+		if frame != nil {
 			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			err := c.c.Write(wctx, websocket.MessageText, frame)
 			cancel()
@@ -193,8 +237,12 @@ func (c *wsConn) writer(ctx context.Context) {
 				c.c.CloseNow()
 				return
 			}
+			continue
 		}
 		if closing {
+			c.mu.Lock()
+			code, reason := c.code, c.reason
+			c.mu.Unlock()
 			if code == 0 {
 				code = int(websocket.StatusNormalClosure)
 			}
@@ -216,7 +264,7 @@ func (h *Host) serveWebsocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ws.SetReadLimit(MaxFrameBytes)
-	conn := &wsConn{id: h.nextConn.Add(1), c: ws, wake: make(chan struct{}, 1), now: h.now}
+	conn := &wsConn{id: h.nextConn.Add(1), c: ws, wake: make(chan struct{}, 1), afterFunc: realAfterFunc}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	writerDone := make(chan struct{})
