@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hassauth/hassauth/core"
-	"github.com/hassauth/hassauth/internal/wscases"
+	"github.com/hassauth/hassauth/testvectors/wscases"
 )
 
 // systemUserID is the system user of storedSystemUser.

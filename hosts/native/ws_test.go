@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hassauth/hassauth/core"
-	"github.com/hassauth/hassauth/internal/wscases"
+	"github.com/hassauth/hassauth/testvectors/wscases"
 )
 
 // storedSystemUser is a .storage/auth with only a system user.
