@@ -22,6 +22,11 @@ type Config struct {
 	// URLs are the server's own base URLs (internal, external), used to
 	// decide the OAuth metadata's issuer. Empty means relative endpoints.
 	URLs []string
+	// NotifyServices names the notification services the host can deliver
+	// Notify effects to, as Home Assistant's notify.<name> services: the
+	// notify MFA module offers them (after include and exclude) and sends
+	// codes through them. Empty means the module has nothing to offer.
+	NotifyServices []string
 }
 
 // ProviderConfig configures one auth provider. Type selects which fields

@@ -99,16 +99,9 @@ func (c *Core) newMFAModule(mc MFAModuleConfig, key string) (mfaModule, error) {
 		if mc.Data == nil {
 			return nil, &ConfigError{Key: key + ".data", Message: "required key not provided @ data['data']"}
 		}
-		title := "Insecure Personal Identify Number"
-		if mc.Name != nil {
-			title = *mc.Name
-		}
-		m := &mfaExample{mfaBase: mfaBase{moduleID: id, title: title, retries: 3}, pins: map[string]string{}}
-		for _, d := range mc.Data {
-			m.pins[d.UserID] = d.PIN
-			m.order = append(m.order, d.UserID)
-		}
-		return m, nil
+		return newExampleModule(id, mc.Name, mc.Data), nil
+	case "notify":
+		return newNotifyModule(id, mc, key)
 	}
 	return nil, &ConfigError{Key: key + ".type", Message: "unknown multi-factor auth module type " + strconv.Quote(mc.Type)}
 }

@@ -27,6 +27,10 @@ type Core struct {
 	conns map[uint64]*wsConn
 	codes map[codeKey]*authCode
 
+	// mfaSetups are the MFA setup flows of auth/setup_mfa (mfasetup.go),
+	// made on first use.
+	mfaSetups map[string]*mfaSetupFlow
+
 	// pending maps the id of an effect whose result is awaited to what
 	// waits for it.
 	pending map[uint64]continuation

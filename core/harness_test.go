@@ -34,6 +34,11 @@ type harness struct {
 	// holdWork keeps Work effects instead of running them.
 	holdWork bool
 	held     []core.Work
+	// notified collects Notify effects; each is answered at once with
+	// notifyErr as its error, unless holdNotify is set.
+	notified   []core.Notify
+	notifyErr  string
+	holdNotify bool
 }
 
 // testConfig is a configuration with cheap bcrypt, for tests.
@@ -85,6 +90,11 @@ func (h *harness) step(in core.Input) []core.Effect {
 				}
 				r := core.DoWork(*e.Work)
 				queue = append(queue, core.Input{WorkDone: &r})
+			case e.Notify != nil:
+				h.notified = append(h.notified, *e.Notify)
+				if !h.holdNotify {
+					queue = append(queue, core.Input{NotifyDone: &core.NotifyResult{ID: e.Notify.ID, Error: h.notifyErr}})
+				}
 			}
 		}
 	}
@@ -261,6 +271,35 @@ func (w *wsClient) frames() [][]byte {
 	return out
 }
 
+// wsConnectID opens a websocket connection, authenticates it with an access
+// token and returns the connection's id.
+func (h *harness) wsConnectID(access string) uint64 {
+	h.t.Helper()
+	h.nextConn++
+	conn := h.nextConn
+	h.step(core.Input{WSOpen: &core.WSOpen{Conn: conn, Remote: h.remote}})
+	b, _ := json.Marshal(map[string]any{"type": "auth", "access_token": access})
+	h.step(core.Input{WSMessage: &core.WSMessage{Conn: conn, Data: b}})
+	frames := h.wsFrames(conn)
+	require.NotEmpty(h.t, frames, "no answer to the auth message")
+	require.Equal(h.t, "auth_ok", frames[0]["type"], "%v", frames[0])
+	return conn
+}
+
+// wsFrames returns the frames the last step sent to a connection.
+func (h *harness) wsFrames(conn uint64) []map[string]any {
+	h.t.Helper()
+	var out []map[string]any
+	for _, e := range h.effects {
+		if e.Send != nil && e.Send.Conn == conn {
+			var m map[string]any
+			require.NoError(h.t, json.Unmarshal(e.Send.Data, &m), "frame %q", e.Send.Data)
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // closed reports whether the last step closed this connection.
 func (w *wsClient) closed() bool {
 	for _, e := range w.h.effects {
@@ -320,4 +359,39 @@ func (h *harness) refreshTokenID(access string) string {
 	}
 	require.NoError(h.t, json.Unmarshal(v, &out))
 	return out.ID
+}
+
+// wsCommand sends a command and returns the frame answering its id, raw.
+func (h *harness) wsCommand(conn uint64, msg map[string]any) json.RawMessage {
+	h.t.Helper()
+	b, err := json.Marshal(msg)
+	require.NoError(h.t, err)
+	h.step(core.Input{WSMessage: &core.WSMessage{Conn: conn, Data: b}})
+	for _, e := range h.effects {
+		if e.Send == nil || e.Send.Conn != conn {
+			continue
+		}
+		var head struct {
+			ID any `json:"id"`
+		}
+		if json.Unmarshal(e.Send.Data, &head) == nil && jsonNumberIs(head.ID, msg["id"]) {
+			return e.Send.Data
+		}
+	}
+	h.t.Fatalf("no answer to %s", b)
+	return nil
+}
+
+func jsonNumberIs(got, want any) bool {
+	g, ok := got.(float64)
+	if !ok {
+		return false
+	}
+	switch w := want.(type) {
+	case int:
+		return g == float64(w)
+	case int64:
+		return g == float64(w)
+	}
+	return false
 }

@@ -10,7 +10,8 @@ import (
 // still accepted (MFA_SESSION_EXPIRATION).
 const mfaSessionExpiration = 5 * authstore.Minute
 
-// mfaModule is a multi-factor auth module.
+// mfaModule is a multi-factor auth module: its part in the login flow and
+// its setup flow (mfasetup.go).
 type mfaModule interface {
 	id() string
 	name() string
@@ -20,14 +21,20 @@ type mfaModule interface {
 	inputForm() *schema.Schema
 	isSetUp(c *Core, userID string) bool
 	// initLogin prepares the login step on first display (notify sends a
-	// code). It returns the id of an awaited effect, or 0.
-	initLogin(c *Core, f *loginFlow) uint64
+	// code). It returns the id of an awaited effect, or 0; an error aborts
+	// the flow with unknown_error.
+	initLogin(c *Core, f *loginFlow) (uint64, error)
 	// initLoginDone reports whether the awaited preparation succeeded.
 	initLoginDone(c *Core, f *loginFlow, res opResult) bool
 	// validate checks a login code.
 	validate(c *Core, f *loginFlow, userID string, input orjson.Value) bool
 	// depose removes the user's setup.
 	depose(c *Core, userID string) error
+	// setupStep runs the setup flow's current step, f.StepID, with the
+	// validated input (nil when the step is shown without input).
+	setupStep(c *Core, f *mfaSetupFlow, input *orjson.Value) setupResult
+	// setupResume continues a setup step that awaited an effect.
+	setupResume(c *Core, f *mfaSetupFlow, res opResult) setupResult
 }
 
 // mfaBase holds what every module has.
@@ -40,8 +47,11 @@ type mfaBase struct {
 func (m *mfaBase) id() string                                     { return m.moduleID }
 func (m *mfaBase) name() string                                   { return m.title }
 func (m *mfaBase) maxRetry() int                                  { return m.retries }
-func (m *mfaBase) initLogin(*Core, *loginFlow) uint64             { return 0 }
+func (m *mfaBase) initLogin(*Core, *loginFlow) (uint64, error)    { return 0, nil }
 func (m *mfaBase) initLoginDone(*Core, *loginFlow, opResult) bool { return true }
+func (m *mfaBase) setupResume(*Core, *mfaSetupFlow, opResult) setupResult {
+	return setupResult{stepResult: abortResult(abortUnknownError)}
+}
 
 func (c *Core) mfaModule(id string) mfaModule {
 	for _, m := range c.mfa {
@@ -98,16 +108,23 @@ func (c *Core) stepSelectMFAModule(f *loginFlow, input *orjson.Value) stepResult
 func (c *Core) stepMFA(f *loginFlow, input *orjson.Value) stepResult {
 	m := c.mfaModule(f.MFAModule)
 	if m == nil {
-		empty := orjson.Value{Kind: orjson.Object}
-		f.StepID = stepSelectMFAModule
-		return c.stepSelectMFAModule(f, &empty)
+		// Modules come from the configuration, so the chosen one cannot
+		// vanish; Home Assistant would go back to the selection, which with
+		// one module selects it again without end.
+		return abortResult(abortUnknownError)
 	}
 	if input == nil {
-		if id := m.initLogin(c, f); id != 0 {
+		id, err := m.initLogin(c, f)
+		if err != nil {
+			c.logf(LogError, "Error initializing MFA step: "+err.Error())
+			return abortResult(abortUnknownError)
+		}
+		if id != 0 {
 			return suspended(id)
 		}
 		return c.mfaForm(m, "")
 	}
+	// The session counts from the flow's creation, not from the password.
 	if c.now > f.CreatedAt+mfaSessionExpiration {
 		return abortResult(abortLoginExpired)
 	}
@@ -145,28 +162,74 @@ func (c *Core) mfaForm(m mfaModule, baseErr string) stepResult {
 // kept in memory, for tests and demos.
 type mfaExample struct {
 	mfaBase
-	pins map[string]string
-	// order keeps the configuration order of users, for determinism.
-	order []string
+	// data is the configured list, which setup changes in place as Home
+	// Assistant does; a user may appear more than once, and any of their
+	// PINs is accepted.
+	data []ExamplePIN
+}
+
+func newExampleModule(id string, name *string, data []ExamplePIN) *mfaExample {
+	title := "Insecure Personal Identify Number"
+	if name != nil {
+		title = *name
+	}
+	return &mfaExample{mfaBase: mfaBase{moduleID: id, title: title, retries: 3}, data: append([]ExamplePIN(nil), data...)}
 }
 
 func (m *mfaExample) inputForm() *schema.Schema { return schema.MFAPin }
 
 func (m *mfaExample) isSetUp(_ *Core, userID string) bool {
-	_, ok := m.pins[userID]
-	return ok
+	for _, d := range m.data {
+		if d.UserID == userID {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *mfaExample) validate(_ *Core, _ *loginFlow, userID string, input orjson.Value) bool {
-	pin, ok := m.pins[userID]
-	if !ok {
+	v, _ := input.Get("pin")
+	if v.Kind != orjson.String {
 		return false
 	}
-	v, _ := input.Get("pin")
-	return v.Kind == orjson.String && constantTimeEqual(v.Str, pin)
+	ok := false
+	for _, d := range m.data {
+		if d.UserID == userID && constantTimeEqual(v.Str, d.PIN) {
+			ok = true
+		}
+	}
+	return ok
 }
 
 func (m *mfaExample) depose(_ *Core, userID string) error {
-	delete(m.pins, userID)
+	for i, d := range m.data {
+		if d.UserID == userID {
+			m.data = append(m.data[:i], m.data[i+1:]...)
+			break
+		}
+	}
 	return nil
+}
+
+// setUser sets the user's PIN: the first entry for the user is changed, or
+// a new one added (async_setup_user).
+func (m *mfaExample) setUser(userID, pin string) {
+	for i := range m.data {
+		if m.data[i].UserID == userID {
+			m.data[i].PIN = pin
+			return
+		}
+	}
+	m.data = append(m.data, ExamplePIN{UserID: userID, PIN: pin})
+}
+
+// setupStep is the base setup flow's one step, init: the PIN form, and
+// with a PIN the setup, whose result is null.
+func (m *mfaExample) setupStep(_ *Core, f *mfaSetupFlow, input *orjson.Value) setupResult {
+	if !filled(input) {
+		return setupResult{stepResult: formResult(stepInit, schema.MFAPin, "")}
+	}
+	pin, _ := input.Get("pin")
+	m.setUser(f.UserID, pin.Str)
+	return setupResult{stepResult: entryResult(resultObject(orjson.Value{Kind: orjson.Null}))}
 }

@@ -91,3 +91,44 @@ func (c *Core) saveTOTP(m *mfaTOTP) {
 	}
 	c.emit(Effect{Write: &Write{Path: PathTOTP, Data: storage.EncodeTOTP(d), Private: true}})
 }
+
+// setupStep is the totp setup flow's one step, init. Shown without input
+// it draws a new secret and shows it with its provisioning URI and QR code;
+// with a code valid for the current 30-second step only, it stores the
+// secret and finishes with it as the result; with another code it shows
+// the same secret again with invalid_code.
+func (m *mfaTOTP) setupStep(c *Core, f *mfaSetupFlow, input *orjson.Value) setupResult {
+	errs := ""
+	if filled(input) {
+		code, _ := input.Get("code")
+		if otp.VerifyTOTP(f.Secret, code.Str, c.nowSeconds(), otp.SetupWindow) {
+			m.setSecret(c, f.UserID, f.Secret)
+			return setupResult{stepResult: entryResult(resultObject(orjson.StringValue(f.Secret)))}
+		}
+		errs = errorInvalidCode
+	} else {
+		secret, err := otp.NewSecret(c.rng)
+		if err != nil {
+			return setupError(wsErrUnknownError, wsMsgUnknownError)
+		}
+		// The account is str(user.name): a user without a name is "None".
+		account := "None"
+		if u := c.store.User(f.UserID); u != nil && u.Name != nil {
+			account = *u.Name
+		}
+		url := otp.ProvisioningURI(secret, account)
+		qr, err := otp.QRCodeSVG(url)
+		if err != nil {
+			c.logf(LogError, "Cannot make the QR code of a TOTP setup: "+err.Error())
+			return setupError(wsErrUnknownError, wsMsgUnknownError)
+		}
+		f.Secret, f.URL, f.QRCode = secret, url, qr
+	}
+	r := formResult(stepInit, schema.MFACode, errs)
+	r.placeholders = []orjson.Member{
+		{Key: "code", Value: orjson.StringValue(f.Secret)},
+		{Key: "url", Value: orjson.StringValue(f.URL)},
+		{Key: "qr_code", Value: orjson.StringValue(f.QRCode)},
+	}
+	return setupResult{stepResult: r}
+}

@@ -40,8 +40,9 @@ type Options struct {
 	// HTTPClient fetches IndieAuth client pages; nil means a client that
 	// refuses nothing but follows the core's limits.
 	HTTPClient *http.Client
-	// Notify delivers notify-module codes; nil logs that none is
-	// configured.
+	// Notify delivers notify-module codes; nil means the services of
+	// ConfigDir/hassauth.yaml (see LoadNotifyServices), and without any a
+	// code cannot be sent, which is logged.
 	Notify Notifier
 	// NoLock skips the directory lock (tests that open one directory twice
 	// on purpose).
@@ -140,6 +141,11 @@ func Open(opts Options) (*Host, error) {
 		}
 		cfg = &c
 	}
+	withNotify, err := h.setupNotify(*cfg)
+	if err != nil {
+		return nil, err
+	}
+	cfg = &withNotify
 	var seed [32]byte
 	if opts.Seed != nil {
 		seed = *opts.Seed
