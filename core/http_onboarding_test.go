@@ -217,3 +217,34 @@ func (h *harness) postJSONNoReply(path string, body any) {
 		require.Nil(h.t, e.Reply, "no reply while the hash runs")
 	}
 }
+
+// FuzzOnboardingUsers sends arbitrary bodies to the user step: the answer
+// is always one of the step's, and only a 200 creates the owner.
+func FuzzOnboardingUsers(f *testing.F) {
+	f.Add([]byte(`{"client_id":"https://example.com/","name":"A","username":"a","password":"p","language":"en"}`))
+	f.Add([]byte(`{"client_id":"x","name":"A","username":"A ","password":"p","language":"en"}`))
+	f.Add([]byte(`{"client_id":1,"name":null}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"client_id":"x","name":"\u00e9","username":"\u00e9","password":"","language":"","extra":1}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h := newHarness(t, testConfig())
+		r := h.request("POST", "/api/onboarding/users", body, core.Header{Name: "content-type", Value: "text/plain;charset=UTF-8"})
+		providers := h.request("GET", "/auth/providers", nil)
+		switch r.Status {
+		case 200:
+			m := r.json(t)
+			if code, _ := m["auth_code"].(string); len(code) != 32 {
+				t.Fatalf("no auth code in %s", r.Body)
+			}
+			if providers.Status != 200 {
+				t.Fatal("a 200 without an owner")
+			}
+		case 400:
+			if providers.Status != 400 {
+				t.Fatalf("a refusal created a user: %s", r.Body)
+			}
+		default:
+			t.Fatalf("status %d: %s", r.Status, r.Body)
+		}
+	})
+}
