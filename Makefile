@@ -1,12 +1,18 @@
 # hassauth: Home Assistant's auth API as a pure Go core with thin hosts.
 
-GO      ?= go
-CONFIG  ?= ./config
-LISTEN  ?= 127.0.0.1:8123
-
+GO       ?= go
+CONFIG   ?= ./config
+LISTEN   ?= 127.0.0.1:8123
 FUZZTIME ?= 10s
 
-.PHONY: all run build test test-go e2e-client bench lint fuzz
+# Node packages the tests use, each pinned by its package-lock.json:
+# home-assistant-js-websocket for the end-to-end test, playwright-core for
+# the browser tests (which start Debian's Chromium and never download one).
+E2E_CLIENT    := hosts/native/e2e/client
+BROWSER_TESTS := hosts/native/pages/testdata/browser
+NODE_DEPS     := $(E2E_CLIENT)/node_modules/.package-lock.json $(BROWSER_TESTS)/node_modules/.package-lock.json
+
+.PHONY: all run build test test-go node-deps screenshots bench lint fuzz
 
 all: build
 
@@ -19,21 +25,28 @@ build:
 	$(GO) build -o bin/hassauth ./hosts/native/cmd/hassauth
 
 ## test: everything CI runs
-test: e2e-client test-go
-
-# e2e-client installs the pinned home-assistant-js-websocket for the
-# end-to-end test (hosts/native/e2e), which skips itself without node.
-E2E_CLIENT := hosts/native/e2e/client
-e2e-client:
-	@if command -v npm >/dev/null 2>&1; then \
-		cd $(E2E_CLIENT) && npm ci --no-audit --no-fund; \
-	else \
-		echo "npm not found: the end-to-end test with home-assistant-js-websocket will be skipped"; \
-	fi
+test: node-deps test-go
 
 test-go:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+## node-deps: the pinned npm packages of the end-to-end and browser tests
+## (those tests skip themselves without node, npm or chromium, unless CI is set)
+node-deps: $(NODE_DEPS)
+
+%/node_modules/.package-lock.json: %/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd $* && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund; \
+	else \
+		echo "npm not found: the tests that need $* will be skipped"; \
+	fi
+
+## screenshots: run the browser tests and copy their screenshots to docs/screenshots
+screenshots: node-deps
+	$(GO) test -count=1 -run '^TestBrowser$$' ./hosts/native/pages/
+	mkdir -p docs/screenshots
+	cp $(BROWSER_TESTS)/out/*.png docs/screenshots/
 
 ## bench: the performance budgets, measured side by side
 bench:

@@ -26,6 +26,7 @@ import (
 
 	"github.com/hassauth/hassauth/core"
 	"github.com/hassauth/hassauth/hosts/native"
+	"github.com/hassauth/hassauth/hosts/native/pages"
 )
 
 const usage = `hassauth: Home Assistant's auth API, standalone.
@@ -126,7 +127,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hassauth: %v\n", err)
 		return 1
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: pages.New(h), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
