@@ -62,7 +62,10 @@ func serveProcess(t *testing.T, bin, dir string) *process {
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	line, err := bufio.NewReader(stdout).ReadString('\n')
-	require.NoError(t, err, "server did not start: %s", stderr.String())
+	if err != nil {
+		cmd.Wait() // the output is complete once the command has exited
+		t.Fatalf("server did not start: %v\n%s", err, stderr.String())
+	}
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
 	require.True(t, ok, "unexpected first line %q", line)
 	go io.Copy(io.Discard, stdout)
