@@ -132,6 +132,8 @@ func (c *Core) runTimers() {
 			if rt := c.store.Token(t.Key); rt != nil {
 				c.removeRefreshToken(rt)
 			}
+		case timerAwait:
+			c.awaitExpired(t.Key)
 		}
 	}
 }
