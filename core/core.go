@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/hassauth/hassauth/core/authstore"
+	"github.com/hassauth/hassauth/core/jwt"
 	"github.com/hassauth/hassauth/core/network"
 )
 
@@ -39,6 +40,9 @@ type Core struct {
 	bans      bans
 	// haUsers is the homeassistant provider's user list.
 	haUsers []haUser
+	// externalKey signs the state of external OAuth2 flows; made on first
+	// use, never stored (http_external_callback.go).
+	externalKey *jwt.Key
 
 	// out collects the effects of the current step.
 	out []Effect
