@@ -71,8 +71,26 @@ func (c *Core) failedLogin(r *request) {
 	c.logf(LogWarning, "Banned IP "+addr+" for too many login attempts")
 	if !c.bans.banned[r.ip] {
 		c.bans.banned[r.ip] = true
-		c.emit(Effect{Ban: &Ban{IP: addr, BannedAt: storage.FormatTime(c.now)}})
+		c.emitBeforeReply(r, Effect{Ban: &Ban{IP: addr, BannedAt: storage.FormatTime(c.now)}})
 	}
+}
+
+// emitBeforeReply emits e ahead of the reply to r when that reply is
+// already out: Home Assistant records a ban before it answers the request
+// that caused it, so a client never sees the answer of a request whose
+// ban a crash could lose.
+func (c *Core) emitBeforeReply(r *request, e Effect) {
+	if r.HTTPRequest != nil && r.ID != 0 {
+		for i := len(c.out) - 1; i >= 0; i-- {
+			if rep := c.out[i].Reply; rep != nil && rep.ID == r.ID {
+				c.out = append(c.out, Effect{})
+				copy(c.out[i+1:], c.out[i:])
+				c.out[i] = e
+				return
+			}
+		}
+	}
+	c.emit(e)
 }
 
 // successLogin is process_success_login: the address's strikes are

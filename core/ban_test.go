@@ -123,6 +123,13 @@ func TestFailedLoginSources(t *testing.T) {
 			s.do(t, h)
 			bans := newBans(h)
 			require.Len(t, bans, 1, "one failure bans at threshold 1")
+			// The ban is recorded before the answer that caused it.
+			for _, e := range h.effects {
+				if e.Ban != nil {
+					break
+				}
+				require.Nil(t, e.Reply, "a reply came before the ban")
+			}
 			assert.Equal(t, core.Ban{IP: ip, BannedAt: "2026-09-01T10:00:00+00:00"}, bans[0])
 			assert.Equal(t, 1, h.logged("Banned IP "+ip+" for too many login attempts"))
 		})

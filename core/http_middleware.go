@@ -111,5 +111,10 @@ func init() {
 // before any websocket exists. Once they let the request through, 101 tells
 // the host to complete the upgrade and report the connection with WSOpen.
 func (c *Core) handleWebsocketUpgrade(r *request) {
+	if r.Method != "GET" {
+		// HEAD reaches every GET route; it can never be upgraded.
+		c.reply(r, 405, []Header{{"Allow", "GET"}, {"Content-Type", "text/plain; charset=utf-8"}}, []byte(msgMethodNotAllowedPlain))
+		return
+	}
 	c.reply(r, 101, nil, nil)
 }

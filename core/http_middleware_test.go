@@ -145,6 +145,8 @@ func TestWebsocketUpgradeRequest(t *testing.T) {
 	assert.Equal(t, 400, r.Status)
 	r = h.request("POST", "/api/websocket", nil)
 	assert.Equal(t, 405, r.Status)
+	r = h.request("HEAD", "/api/websocket", nil)
+	assert.Equal(t, 405, r.Status)
 }
 
 // X-Forwarded-Proto and -Host from a trusted proxy decide the issuer.
