@@ -64,6 +64,12 @@ func (c *Core) callCreateExternalState(call *Call, args orjson.Value) {
 
 // handleExternalCallback is OAuth2AuthorizeCallbackView.get.
 func (c *Core) handleExternalCallback(r *request) {
+	if r.Method != "GET" {
+		// Home Assistant's view takes GET only; a HEAD (a link preview)
+		// must not resume a flow.
+		c.reply(r, 405, []Header{{"Allow", "GET"}, {"Content-Type", "text/plain; charset=utf-8"}}, []byte(msgMethodNotAllowedPlain))
+		return
+	}
 	query, _ := form.ParseURLEncoded([]byte(r.Query))
 	rawState, ok := query.Get("state")
 	if !ok {

@@ -99,6 +99,12 @@ func TestExternalCallback(t *testing.T) {
 		})
 	}
 
+	t.Run("HEAD resumes nothing", func(t *testing.T) {
+		r := h.request("HEAD", q("state", state, "code", "c"), nil)
+		assert.Equal(t, 405, r.Status)
+		assert.Empty(t, externals(h))
+	})
+
 	handed := []struct {
 		name, path  string
 		code, error *string

@@ -100,35 +100,37 @@ func TestLoginAttributionBehindProxy(t *testing.T) {
 
 // A spoofed header never makes a remote client local.
 func TestLocalOnlyUserBehindProxy(t *testing.T) {
-	h := newHarness(t, proxyConfig())
-	h.addUser("owner", "owner pass")
-	_, cerr := h.call(core.OpCreateUser, map[string]any{"username": "local", "password": "x", "local_only": true})
-	require.Nil(t, cerr)
+	t.Run("HTTP-09", func(t *testing.T) {
+		h := newHarness(t, proxyConfig())
+		h.addUser("owner", "owner pass")
+		_, cerr := h.call(core.OpCreateUser, map[string]any{"username": "local", "password": "x", "local_only": true})
+		require.Nil(t, cerr)
 
-	login := func(headers ...core.Header) response {
-		t.Helper()
-		start := h.request("POST", "/auth/login_flow", []byte(`{"client_id":"`+clientID+`","handler":["homeassistant",null],"redirect_uri":"`+redirectURI+`"}`), headers...)
-		if start.Status != 200 {
-			return start
+		login := func(headers ...core.Header) response {
+			t.Helper()
+			start := h.request("POST", "/auth/login_flow", []byte(`{"client_id":"`+clientID+`","handler":["homeassistant",null],"redirect_uri":"`+redirectURI+`"}`), headers...)
+			if start.Status != 200 {
+				return start
+			}
+			return h.request("POST", "/auth/login_flow/"+start.json(t)["flow_id"].(string),
+				[]byte(`{"client_id":"`+clientID+`","username":"local","password":"x"}`), headers...)
 		}
-		return h.request("POST", "/auth/login_flow/"+start.json(t)["flow_id"].(string),
-			[]byte(`{"client_id":"`+clientID+`","username":"local","password":"x"}`), headers...)
-	}
-	h.remote = peer("10.0.0.1")
-	r := login(xff("192.168.1.20"))
-	assert.Equal(t, "create_entry", r.json(t)["type"], "HTTP-09/local client behind the proxy: %s", r.Body)
+		h.remote = peer("10.0.0.1")
+		r := login(xff("192.168.1.20"))
+		assert.Equal(t, "create_entry", r.json(t)["type"], "HTTP-09/local client behind the proxy: %s", r.Body)
 
-	r = login(xff("198.51.100.1"))
-	assert.Equal(t, 403, r.Status)
-	assert.JSONEq(t, `{"message":"Login blocked: User cannot authenticate remotely"}`, string(r.Body))
+		r = login(xff("198.51.100.1"))
+		assert.Equal(t, 403, r.Status)
+		assert.JSONEq(t, `{"message":"Login blocked: User cannot authenticate remotely"}`, string(r.Body))
 
-	r = login(xff("192.168.1.20, 198.51.100.1"))
-	assert.Equal(t, 403, r.Status, "a local address written left of the real client is ignored")
+		r = login(xff("192.168.1.20, 198.51.100.1"))
+		assert.Equal(t, 403, r.Status, "a local address written left of the real client is ignored")
 
-	h.remote = peer("198.51.100.2")
-	r = login(xff("192.168.1.20"))
-	assert.Equal(t, 400, r.Status, "an untrusted peer cannot claim a local client")
-	assert.Equal(t, "400: Bad Request", string(r.Body))
+		h.remote = peer("198.51.100.2")
+		r = login(xff("192.168.1.20"))
+		assert.Equal(t, 400, r.Status, "an untrusted peer cannot claim a local client")
+		assert.Equal(t, "400: Bad Request", string(r.Body))
+	})
 }
 
 // The websocket upgrade request passes the same middlewares; 101 lets the

@@ -96,16 +96,18 @@ func TestLoginRedirectURIDiscovery(t *testing.T) {
 // LF-09: a redirect URI on another domain passes the start of the flow and
 // fails at the end, as one failed login.
 func TestLoginInvalidRedirectURI(t *testing.T) {
-	h := newIndieAuthHarness(t)
-	id := loginUntilRedirectCheck(t, h, clientID, "https://some-other-domain.com")
-	f := h.fetches()
-	require.Len(t, f, 1)
-	assert.Equal(t, clientID, f[0].URL)
-	h.step(core.Input{FetchDone: &core.FetchResult{ID: f[0].ID, Status: 200, Body: []byte("<html><body>no links</body></html>")}})
-	r := h.mustAnswer(id)
-	assert.Equal(t, 403, r.Status)
-	assert.JSONEq(t, `{"message":"Invalid redirect URI"}`, string(r.Body))
-	assert.Equal(t, 1, h.logged(wrongLoginLog), "LF-09/one wrong login")
+	t.Run("LF-09", func(t *testing.T) {
+		h := newIndieAuthHarness(t)
+		id := loginUntilRedirectCheck(t, h, clientID, "https://some-other-domain.com")
+		f := h.fetches()
+		require.Len(t, f, 1)
+		assert.Equal(t, clientID, f[0].URL)
+		h.step(core.Input{FetchDone: &core.FetchResult{ID: f[0].ID, Status: 200, Body: []byte("<html><body>no links</body></html>")}})
+		r := h.mustAnswer(id)
+		assert.Equal(t, 403, r.Status)
+		assert.JSONEq(t, `{"message":"Invalid redirect URI"}`, string(r.Body))
+		assert.Equal(t, 1, h.logged(wrongLoginLog), "LF-09/one wrong login")
+	})
 }
 
 // The client ID metadata document, read when the page has no link tags,

@@ -212,57 +212,61 @@ func TestTrustedNetworksLoginFlow(t *testing.T) {
 
 // TN-10: with one user to offer, the flow ends at once.
 func TestTrustedNetworksBypassLogin(t *testing.T) {
-	only := []fixtureUser{fixtureUsers[0], fixtureUsers[1]} // the owner and a system user
-	h := newHarness(t, tnConfig(func(pc *core.ProviderConfig) { pc.AllowBypassLogin = true }), authFile(t, only))
+	t.Run("TN-10", func(t *testing.T) {
+		only := []fixtureUser{fixtureUsers[0], fixtureUsers[1]} // the owner and a system user
+		h := newHarness(t, tnConfig(func(pc *core.ProviderConfig) { pc.AllowBypassLogin = true }), authFile(t, only))
 
-	_, abort, _ := flowUsers(t, h, "127.0.0.1")
-	assert.Equal(t, "not_allowed", abort, "TN-10/untrusted")
+		_, abort, _ := flowUsers(t, h, "127.0.0.1")
+		assert.Equal(t, "not_allowed", abort, "TN-10/untrusted")
 
-	h.remote = peer("192.168.0.1")
-	r := h.startFlow("trusted_networks", clientID, redirectURI)
-	require.Equal(t, 200, r.Status)
-	m := r.json(t)
-	require.Equal(t, "create_entry", m["type"], "TN-10/one user: %s", r.Body)
-	r = h.exchange(clientID, m["result"].(string))
-	require.Equal(t, 200, r.Status, "%s", r.Body)
+		h.remote = peer("192.168.0.1")
+		r := h.startFlow("trusted_networks", clientID, redirectURI)
+		require.Equal(t, 200, r.Status)
+		m := r.json(t)
+		require.Equal(t, "create_entry", m["type"], "TN-10/one user: %s", r.Body)
+		r = h.exchange(clientID, m["result"].(string))
+		require.Equal(t, 200, r.Status, "%s", r.Body)
 
-	_, cerr := h.call(core.OpCreateUser, map[string]any{"username": "second", "password": "pass word"})
-	require.Nil(t, cerr)
-	users, _, _ := flowUsers(t, h, "192.168.0.1")
-	assert.Len(t, users, 2, "TN-10/two users show the form")
-	assert.Equal(t, ownerID, users[0])
+		_, cerr := h.call(core.OpCreateUser, map[string]any{"username": "second", "password": "pass word"})
+		require.Nil(t, cerr)
+		users, _, _ := flowUsers(t, h, "192.168.0.1")
+		assert.Len(t, users, 2, "TN-10/two users show the form")
+		assert.Equal(t, ownerID, users[0])
+	})
 }
 
 // TN-02: credentials are {"user_id"}, made once per user and linked at once.
 func TestTrustedNetworksCredentials(t *testing.T) {
-	h := newHarness(t, tnConfig(nil), authFile(t, fixtureUsers))
-	login := func(user string) {
-		t.Helper()
-		_, _, flowID := flowUsers(t, h, "192.168.0.1")
-		r := h.postJSON("/auth/login_flow/"+flowID, map[string]any{"client_id": clientID, "user": user})
-		require.Equal(t, "create_entry", r.json(t)["type"], "%s", r.Body)
-		r = h.exchange(clientID, r.json(t)["result"].(string))
-		require.Equal(t, 200, r.Status, "%s", r.Body)
-	}
-	login(ownerID)
-	login(ownerID)
-	login(userID)
+	t.Run("TN-02", func(t *testing.T) {
+		h := newHarness(t, tnConfig(nil), authFile(t, fixtureUsers))
+		login := func(user string) {
+			t.Helper()
+			_, _, flowID := flowUsers(t, h, "192.168.0.1")
+			r := h.postJSON("/auth/login_flow/"+flowID, map[string]any{"client_id": clientID, "user": user})
+			require.Equal(t, "create_entry", r.json(t)["type"], "%s", r.Body)
+			r = h.exchange(clientID, r.json(t)["result"].(string))
+			require.Equal(t, 200, r.Status, "%s", r.Body)
+		}
+		login(ownerID)
+		login(ownerID)
+		login(userID)
 
-	data := h.storedAuth()
-	creds := data["credentials"].([]any)
-	require.Len(t, creds, 2, "one credential per user, reused")
-	byUser := map[string]string{}
-	for _, c := range creds {
-		cm := c.(map[string]any)
-		assert.Equal(t, "trusted_networks", cm["auth_provider_type"])
-		assert.Nil(t, cm["auth_provider_id"])
-		assert.Equal(t, map[string]any{"user_id": cm["user_id"]}, cm["data"])
-		byUser[cm["user_id"].(string)] = cm["id"].(string)
-	}
-	assert.Contains(t, byUser, ownerID)
-	assert.Contains(t, byUser, userID)
-	assert.NotEqual(t, byUser[ownerID], byUser[userID])
-	assert.Len(t, data["users"].([]any), len(fixtureUsers), "no user is created")
+		data := h.storedAuth()
+		creds := data["credentials"].([]any)
+		require.Len(t, creds, 2, "one credential per user, reused")
+		byUser := map[string]string{}
+		for _, c := range creds {
+			cm := c.(map[string]any)
+			assert.Equal(t, "trusted_networks", cm["auth_provider_type"])
+			assert.Nil(t, cm["auth_provider_id"])
+			assert.Equal(t, map[string]any{"user_id": cm["user_id"]}, cm["data"])
+			byUser[cm["user_id"].(string)] = cm["id"].(string)
+		}
+		assert.Contains(t, byUser, ownerID)
+		assert.Contains(t, byUser, userID)
+		assert.NotEqual(t, byUser[ownerID], byUser[userID])
+		assert.Len(t, data["users"].([]any), len(fixtureUsers), "no user is created")
+	})
 }
 
 // A user who became inactive between the form and the answer is refused.
