@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/hassauth/hassauth/core/network"
@@ -34,6 +35,10 @@ func (c *Core) configure(cfg Config) error {
 
 	proxies, err := network.ParseNetworks(cfg.HTTP.TrustedProxies)
 	if err != nil {
+		var ne *network.NetworkError
+		if errors.As(err, &ne) {
+			return networkConfigError("http.trusted_proxies["+strconv.Itoa(ne.Index)+"]", err)
+		}
 		return &ConfigError{Key: "http.trusted_proxies", Message: err.Error()}
 	}
 	c.forwarded = network.Forwarded{UseXForwardedFor: cfg.HTTP.UseXForwardedFor, TrustedProxies: proxies}
@@ -74,6 +79,10 @@ func (c *Core) newProvider(pc ProviderConfig, key string) (provider, error) {
 			return nil, &ConfigError{Key: key + ".id", Message: "ID is not allowed for the homeassistant auth provider."}
 		}
 		return newHomeAssistantProvider(pc.Name), nil
+	case "trusted_networks":
+		return newTrustedNetworksProvider(pc, key)
+	case "command_line":
+		return newCommandLineProvider(pc, key)
 	case "insecure_example":
 		if pc.Users == nil {
 			return nil, &ConfigError{Key: key + ".users", Message: "required key not provided @ data['users']"}

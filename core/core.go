@@ -49,6 +49,9 @@ type Core struct {
 	haUsers []haUser
 	// signKey signs paths (authSig); nil until the first path is signed.
 	signKey *jwt.Key
+	// externalKey signs the state of external OAuth2 flows; made on first
+	// use, never stored (http_external_callback.go).
+	externalKey *jwt.Key
 
 	// out collects the effects of the current step.
 	out []Effect
@@ -143,6 +146,8 @@ func (c *Core) runTimers() {
 			if rt := c.store.Token(t.Key); rt != nil {
 				c.removeRefreshToken(rt)
 			}
+		case timerAwait:
+			c.awaitExpired(t.Key)
 		}
 	}
 }

@@ -100,3 +100,21 @@ func (c *Core) corsPreflight(r *request, rt *route) bool {
 	c.reply(r, 200, h, nil)
 	return true
 }
+
+func init() {
+	routes["/api/websocket"] = &route{methods: map[string]func(*Core, *request){"GET": (*Core).handleWebsocketUpgrade}}
+}
+
+// handleWebsocketUpgrade is the HTTP half of /api/websocket. Home
+// Assistant's middlewares run on the upgrade request like on any other, so a
+// forwarded header it refuses gets its 400 and a banned address its 403
+// before any websocket exists. Once they let the request through, 101 tells
+// the host to complete the upgrade and report the connection with WSOpen.
+func (c *Core) handleWebsocketUpgrade(r *request) {
+	if r.Method != "GET" {
+		// HEAD reaches every GET route; it can never be upgraded.
+		c.reply(r, 405, []Header{{"Allow", "GET"}, {"Content-Type", "text/plain; charset=utf-8"}}, []byte(msgMethodNotAllowedPlain))
+		return
+	}
+	c.reply(r, 101, nil, nil)
+}

@@ -154,9 +154,8 @@ func (c *Core) completeLogin(r *request, clientID string, f *loginFlow, cred *au
 		c.failedLogin(r)
 		return
 	case redirectFetch:
-		id := c.fetchRedirectURIs(clientID)
-		c.await(id, func(c *Core, res opResult) {
-			if !c.redirectURIDiscovered(clientID, f.RedirectURI, res.fetch) {
+		c.fetchRedirectURIs(clientID, f.RedirectURI, func(c *Core, allowed bool) {
+			if !allowed {
 				c.replyMessage(r, 403, msgInvalidRedirectURI, "")
 				c.failedLogin(r)
 				return

@@ -30,6 +30,8 @@ type Effect struct {
 	Log    *Log
 	Result *Result
 	Fatal  *Fatal
+	// External hands the embedder an OAuth2 authorization response.
+	External *External
 }
 
 // Reply answers the HTTP request with the same ID.
@@ -128,6 +130,22 @@ type Ban struct {
 	IP string
 	// BannedAt is the ISO 8601 time Home Assistant records.
 	BannedAt string
+}
+
+// External is an OAuth2 authorization response that reached
+// /auth/external/callback with a state the core signed (see
+// OpCreateExternalState): the embedder resumes its flow FlowID with it, as
+// Home Assistant resumes the config entry flow. Exactly one of Code and
+// Error is set.
+type External struct {
+	FlowID string
+	// Code is the authorization code the provider sent.
+	Code *string
+	// Error is the provider's error parameter.
+	Error *string
+	// State is the verified state's claims as a JSON object, such as
+	// {"flow_id": ..., "redirect_uri": ...}.
+	State []byte
 }
 
 // Log is a line for the host's log. It never holds a secret.

@@ -10,6 +10,7 @@ const (
 	timerPurge                            // remove expired refresh tokens
 	timerWSAuth                           // close a websocket that sent no auth message
 	timerDeleteToken                      // delete a connection's token after the delay
+	timerAwait                            // give up on an awaited effect's result
 )
 
 // timer is a deadline the core wants a Tick for. Only what must happen

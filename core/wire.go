@@ -621,6 +621,27 @@ func encEffect(e *orjson.Encoder, ef *Effect) {
 			}
 		}
 		e.EndObject()
+	case ef.External != nil:
+		x := ef.External
+		e.Key("external")
+		e.BeginObject()
+		e.Key("flow_id")
+		e.String(x.FlowID)
+		if x.Code != nil {
+			e.Key("code")
+			e.String(*x.Code)
+		}
+		if x.Error != nil {
+			e.Key("error")
+			e.String(*x.Error)
+		}
+		e.Key("state")
+		if len(x.State) > 0 {
+			e.Raw(x.State)
+		} else {
+			e.Null()
+		}
+		e.EndObject()
 	case ef.Fatal != nil:
 		e.Key("fatal")
 		e.BeginObject()
@@ -714,6 +735,20 @@ func effectFromValue(v orjson.Value) (Effect, error) {
 		ef.Result = r
 	case "fatal":
 		ef.Fatal = &Fatal{Path: g.str("path"), Message: g.str("message")}
+	case "external":
+		x := &External{FlowID: g.str("flow_id")}
+		if _, ok := g.get("code"); ok {
+			code := g.str("code")
+			x.Code = &code
+		}
+		if _, ok := g.get("error"); ok {
+			msg := g.str("error")
+			x.Error = &msg
+		}
+		if st, ok := g.get("state"); ok && st.Kind != orjson.Null {
+			x.State = orjson.Marshal(st)
+		}
+		ef.External = x
 	default:
 		return Effect{}, wireErr("unknown effect " + strconv.Quote(kind))
 	}

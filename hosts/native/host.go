@@ -44,6 +44,11 @@ type Options struct {
 	// ConfigDir/hassauth.yaml (see LoadNotifyServices), and without any a
 	// code cannot be sent, which is logged.
 	Notify Notifier
+	// External receives the OAuth2 authorization responses that reach
+	// /auth/external/callback for a state made with the core's
+	// create_external_state call (see core.External). It runs on its own
+	// goroutine and may call the Host.
+	External func(core.External)
 	// NoLock skips the directory lock (tests that open one directory twice
 	// on purpose).
 	NoLock bool
@@ -166,7 +171,7 @@ func Open(opts Options) (*Host, error) {
 		eng.Close(context.Background())
 		return nil, err
 	}
-	bans, err := readBans(h.dir)
+	bans, err := readBans(h.dir, h.log)
 	if err != nil {
 		eng.Close(context.Background())
 		return nil, err
@@ -317,7 +322,7 @@ func (h *Host) apply(out core.Output) {
 			h.goAsync(func() { h.submit(hostInput{in: core.Input{FetchDone: h.fetch(f)}}) })
 		case ef.Run != nil:
 			r := *ef.Run
-			h.goAsync(func() { h.submit(hostInput{in: core.Input{RunDone: runCommand(r)}}) })
+			h.goAsync(func() { h.submit(hostInput{in: core.Input{RunDone: h.runCommand(r)}}) })
 		case ef.Notify != nil:
 			n := *ef.Notify
 			h.goAsync(func() { h.submit(hostInput{in: core.Input{NotifyDone: h.notify(n)}}) })
@@ -325,6 +330,8 @@ func (h *Host) apply(out core.Output) {
 			if err := appendBan(h.dir, *ef.Ban); err != nil {
 				h.log.Error("could not record a ban in ip_bans.yaml", "ip", ef.Ban.IP, "error", err)
 			}
+		case ef.External != nil:
+			h.external(*ef.External)
 		case ef.Log != nil:
 			h.logLine(ef.Log)
 		case ef.Result != nil:

@@ -64,7 +64,15 @@ func LoadNotifyServices(dir string) ([]NotifyService, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &configParser{file: path, dir: dir}
+	secretsPath := filepath.Join(dir, SecretsFile)
+	p := &configParser{file: path, secretsPath: secretsPath, lines: map[string]int{}, secretLines: map[*yaml.Node]int{},
+		readSecrets: func() ([]byte, error) {
+			s, err := os.ReadFile(secretsPath)
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, nil
+			}
+			return s, err
+		}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return nil, &ConfigError{File: path, Key: "(document)", Msg: err.Error()}
@@ -72,40 +80,52 @@ func LoadNotifyServices(dir string) ([]NotifyService, error) {
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return nil, p.errf(root, "(document)", "expected a mapping")
-	}
-	n := mapGet(root, "notify")
-	if n == nil {
-		return nil, nil
-	}
-	items, err := p.list(n, "notify")
+	root, err := p.mapping(doc.Content[0], "(document)", true)
 	if err != nil {
 		return nil, err
 	}
+	n := root.get("notify")
+	if n == nil {
+		return nil, nil
+	}
+	n, err = p.resolve(n, "notify")
+	if err != nil {
+		return nil, err
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, p.errf(n, "notify", "expected a list")
+	}
+	items := n.Content
 	var out []NotifyService
 	seen := map[string]bool{}
-	for i, m := range items {
+	for i, item := range items {
 		key := "notify[" + strconv.Itoa(i) + "]"
+		m, err := p.mapping(item, key, false)
+		if err != nil {
+			return nil, err
+		}
 		if err := p.allowedKeys(m, key, "name", "command", "args", "webhook"); err != nil {
 			return nil, err
 		}
 		var s NotifyService
-		if s.Name, err = p.str(orNull(mapGet(m, "name")), key+".name"); err != nil {
+		nameNode := m.get("name")
+		if nameNode == nil {
+			return nil, p.errf(m.node, key+".name", "required key not provided")
+		}
+		if s.Name, err = p.str(nameNode, key+".name"); err != nil {
 			return nil, err
 		}
 		if !isServiceName(s.Name) {
-			return nil, p.errf(mapGet(m, "name"), key+".name", "%q is not a service name: use lower case letters, digits and underscores", s.Name)
+			return nil, p.errf(nameNode, key+".name", "%q is not a service name: use lower case letters, digits and underscores", s.Name)
 		}
 		if seen[s.Name] {
-			return nil, p.errf(mapGet(m, "name"), key+".name", "service %s is named twice", s.Name)
+			return nil, p.errf(nameNode, key+".name", "service %s is named twice", s.Name)
 		}
 		seen[s.Name] = true
-		cmd, hook := mapGet(m, "command"), mapGet(m, "webhook")
+		cmd, hook := m.get("command"), m.get("webhook")
 		switch {
 		case cmd != nil && hook != nil, cmd == nil && hook == nil:
-			return nil, p.errf(m, key, "give either command or webhook")
+			return nil, p.errf(m.node, key, "give either command or webhook")
 		case cmd != nil:
 			if s.Command, err = p.str(cmd, key+".command"); err != nil {
 				return nil, err
@@ -113,14 +133,14 @@ func LoadNotifyServices(dir string) ([]NotifyService, error) {
 			if !filepath.IsAbs(s.Command) {
 				return nil, p.errf(cmd, key+".command", "%q is not an absolute path", s.Command)
 			}
-			if a := mapGet(m, "args"); a != nil {
-				if s.Args, err = p.strList(a, key+".args"); err != nil {
+			if a := m.get("args"); a != nil {
+				if s.Args, err = p.stringList(a, key+".args"); err != nil {
 					return nil, err
 				}
 			}
 		default:
-			if mapGet(m, "args") != nil {
-				return nil, p.errf(m, key+".args", "args go with a command, not a webhook")
+			if m.get("args") != nil {
+				return nil, p.errf(m.node, key+".args", "args go with a command, not a webhook")
 			}
 			if s.Webhook, err = p.str(hook, key+".webhook"); err != nil {
 				return nil, err

@@ -55,7 +55,7 @@ notify:
 		name, yaml, key, msg string
 	}{
 		{"name_not_a_slug", "notify:\n  - name: Phone\n    command: /bin/true\n", "notify[0].name", "not a service name"},
-		{"name_missing", "notify:\n  - command: /bin/true\n", "notify[0].name", "expected a string"},
+		{"name_missing", "notify:\n  - command: /bin/true\n", "notify[0].name", "required key not provided"},
 		{"name_twice", "notify:\n  - name: a\n    command: /bin/true\n  - name: a\n    command: /bin/true\n", "notify[1].name", "named twice"},
 		{"both", "notify:\n  - name: a\n    command: /bin/true\n    webhook: http://x/\n", "notify[0]", "either command or webhook"},
 		{"neither", "notify:\n  - name: a\n", "notify[0]", "either command or webhook"},

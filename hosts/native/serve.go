@@ -74,6 +74,16 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "400: Bad Request", http.StatusBadRequest)
 		return
 	}
+	rep := h.exchange(w, r, body)
+	if rep != nil {
+		writeReply(w, r, rep)
+	}
+}
+
+// exchange hands a request to the core and waits for its reply. It answers
+// 503 itself and returns nil when the host is closing, and returns nil when
+// the client went away.
+func (h *Host) exchange(w http.ResponseWriter, r *http.Request, body []byte) *core.Reply {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -91,22 +101,27 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ch := make(chan *core.Reply, 1)
 	if !h.submit(hostInput{in: core.Input{HTTP: req}, reply: ch}) {
 		http.Error(w, "503: Service Unavailable", http.StatusServiceUnavailable)
-		return
+		return nil
 	}
 	select {
 	case rep := <-ch:
-		for _, hd := range rep.Header {
-			w.Header().Add(hd.Name, hd.Value)
-		}
-		w.WriteHeader(rep.Status)
-		if r.Method != http.MethodHead {
-			w.Write(rep.Body)
-		}
+		return rep
 	case <-r.Context().Done():
 		id := req.ID
 		h.submit(hostInput{fn: func() { delete(h.replies, id) }})
 	case <-h.done:
 		http.Error(w, "503: Service Unavailable", http.StatusServiceUnavailable)
+	}
+	return nil
+}
+
+func writeReply(w http.ResponseWriter, r *http.Request, rep *core.Reply) {
+	for _, hd := range rep.Header {
+		w.Header().Add(hd.Name, hd.Value)
+	}
+	w.WriteHeader(rep.Status)
+	if r.Method != http.MethodHead {
+		w.Write(rep.Body)
 	}
 }
 
@@ -259,6 +274,17 @@ func (c *wsConn) writer(ctx context.Context) {
 }
 
 func (h *Host) serveWebsocket(w http.ResponseWriter, r *http.Request) {
+	// The upgrade request goes through the core's middlewares first: a
+	// banned address gets 403 and a refused forwarded header 400, as from
+	// Home Assistant, before any websocket exists. 101 lets it through.
+	rep := h.exchange(w, r, nil)
+	if rep == nil {
+		return
+	}
+	if rep.Status != http.StatusSwitchingProtocols {
+		writeReply(w, r, rep)
+		return
+	}
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		return

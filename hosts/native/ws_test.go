@@ -80,14 +80,6 @@ func (s *server) wsConnect(access string) *wsClient {
 	return w
 }
 
-func (s *server) call(op string, args any) []byte {
-	s.t.Helper()
-	raw, _ := json.Marshal(args)
-	out, err := s.host.Call(context.Background(), op, raw)
-	require.NoError(s.t, err)
-	return out
-}
-
 func field(t *testing.T, b []byte, key string) string {
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(b, &m))
