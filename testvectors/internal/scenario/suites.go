@@ -1,0 +1,9 @@
+package scenario
+
+// Suites lists every suite, one vector file each.
+func Suites() []*Suite {
+	return []*Suite{
+		HTTPSuite(),
+		LoginFlowSuite(),
+	}
+}
