@@ -8,7 +8,7 @@ import (
 
 // RFC 7636 appendix B: a verifier and its S256 challenge.
 const (
-	PKCEVerifier  = "dBjftJeZ4CVP-mJ92IeBcm6aYPj4CWuKLngPb-E3nqI"
+	PKCEVerifier  = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 	PKCEChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 )
 

@@ -5,5 +5,7 @@ func Suites() []*Suite {
 	return []*Suite{
 		HTTPSuite(),
 		LoginFlowSuite(),
+		TokenSuite(),
+		AccessTokenSuite(),
 	}
 }
