@@ -7,5 +7,7 @@ func Suites() []*Suite {
 		LoginFlowSuite(),
 		TokenSuite(),
 		AccessTokenSuite(),
+		WebsocketSuite(),
+		CallsSuite(),
 	}
 }
