@@ -9,5 +9,8 @@ func Suites() []*Suite {
 		AccessTokenSuite(),
 		WebsocketSuite(),
 		CallsSuite(),
+		LifecycleSuite(),
+		BansSuite(),
+		MFASuite(),
 	}
 }
