@@ -4,7 +4,7 @@ GO      ?= go
 CONFIG  ?= ./config
 LISTEN  ?= 127.0.0.1:8123
 
-.PHONY: all run build test test-go bench lint fuzz
+.PHONY: all run build test test-go bench lint fuzz vectors vectors-gen
 
 all: build
 
@@ -22,6 +22,16 @@ test: test-go
 test-go:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+## vectors: run every conformance vector through each engine; one line per
+## engine (count and running sha256), failing on any difference
+VECTOR_ENGINES ?= native,wazero,node
+vectors:
+	$(GO) run ./testvectors/cmd/runvectors -dir testvectors -engines $(VECTOR_ENGINES)
+
+## vectors-gen: re-run the scenarios and rewrite testvectors/*.json
+vectors-gen:
+	$(GO) generate ./testvectors
 
 ## bench: the performance budgets, measured side by side
 bench:
