@@ -8,6 +8,10 @@
 // reported as pending, and fail the run only with -strict.
 //
 //	go run ./testvectors/cmd/runvectors [-dir testvectors] [-engines native,wazero,node] [-strict]
+//	    [-process 'node=node hosts/wasi/node/vectors.mjs']
+//
+// -process registers an engine served by a child process that speaks the
+// line protocol of testvectors.StartProcess; it may be given more than once.
 package main
 
 import (
@@ -24,6 +28,21 @@ func main() {
 	names := flag.String("engines", "native,wazero,node", "comma-separated engines to run")
 	strict := flag.Bool("strict", false, "fail when a requested engine is not available")
 	maxShown := flag.Int("show", 5, "mismatches shown per engine")
+	flag.Func("process", "name=command args...: an engine in a child process speaking the line protocol", func(v string) error {
+		name, command, ok := strings.Cut(v, "=")
+		argv := strings.Fields(command)
+		if !ok || name == "" || len(argv) == 0 {
+			return fmt.Errorf("want name=command, got %q", v)
+		}
+		engines[name] = func() (testvectors.Engine, func(), error) {
+			p, err := testvectors.StartProcess(name, argv...)
+			if err != nil {
+				return nil, nil, err
+			}
+			return p, func() { p.Close() }, nil
+		}
+		return nil
+	})
 	flag.Parse()
 
 	files, err := testvectors.ReadDir(*dir)
