@@ -328,16 +328,15 @@ func Encode(f *File) []byte {
 			w.key("comment")
 			w.str(t.Comment)
 			w.key("flags")
-			w.inline(func() {
-				w.b = append(w.b, '[')
-				for i, fl := range t.Flags {
-					if i > 0 {
-						w.b = append(w.b, ", "...)
-					}
-					w.str(fl)
+			// Flags stay on one line: they are short and read as a set.
+			w.b = append(w.b, '[')
+			for i, fl := range t.Flags {
+				if i > 0 {
+					w.b = append(w.b, ", "...)
 				}
-				w.b = append(w.b, ']')
-			})
+				w.str(fl)
+			}
+			w.b = append(w.b, ']')
 			w.key("spec")
 			w.str(t.Spec)
 			w.key("expect")
@@ -412,8 +411,6 @@ func (w *writer) key(k string) {
 	w.str(k)
 	w.b = append(w.b, ": "...)
 }
-
-func (w *writer) inline(f func()) { f() }
 
 func (w *writer) int(v int64) { w.b = strconv.AppendInt(w.b, v, 10) }
 

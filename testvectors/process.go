@@ -26,12 +26,11 @@ import (
 // ProcessEngine is an Engine served by a child process speaking the line
 // protocol. One process serves every instance, one at a time.
 type ProcessEngine struct {
-	name  string
-	cmd   *exec.Cmd
-	in    io.WriteCloser
-	out   *bufio.Reader
-	mu    sync.Mutex
-	stale bool
+	name string
+	cmd  *exec.Cmd
+	in   io.WriteCloser
+	out  *bufio.Reader
+	mu   sync.Mutex
 }
 
 // StartProcess starts argv as a line-protocol engine.
