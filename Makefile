@@ -12,7 +12,7 @@ E2E_CLIENT    := hosts/native/e2e/client
 BROWSER_TESTS := hosts/native/pages/testdata/browser
 NODE_DEPS     := $(E2E_CLIENT)/node_modules/.package-lock.json $(BROWSER_TESTS)/node_modules/.package-lock.json
 
-.PHONY: all run build test test-go node-deps screenshots bench lint fuzz
+.PHONY: all run build test test-go node-deps screenshots bench lint fuzz vectors vectors-gen
 
 all: build
 
@@ -47,6 +47,16 @@ screenshots: node-deps
 	$(GO) test -count=1 -run '^TestBrowser$$' ./hosts/native/pages/
 	mkdir -p docs/screenshots
 	cp $(BROWSER_TESTS)/out/*.png docs/screenshots/
+
+## vectors: run every conformance vector through each engine; one line per
+## engine (count and running sha256), failing on any difference
+VECTOR_ENGINES ?= native,wazero,node
+vectors:
+	$(GO) run ./testvectors/cmd/runvectors -dir testvectors -engines $(VECTOR_ENGINES)
+
+## vectors-gen: re-run the scenarios and rewrite testvectors/*.json
+vectors-gen:
+	$(GO) generate ./testvectors
 
 ## bench: the performance budgets, measured side by side
 bench:

@@ -1,0 +1,3 @@
+package testvectors
+
+//go:generate go run ./cmd/genvectors -dir .
