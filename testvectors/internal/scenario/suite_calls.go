@@ -39,7 +39,7 @@ func CallsSuite() *Suite {
 				Config:  baseConfig(), Seed: "calls empty", Fixture: EmptyFixture,
 				Cases: []Case{
 					{Name: "first user becomes the owner", Spec: "§10.5", Result: "valid", Flags: []string{"Normal", "Persistence"},
-						Expect: "a hash_password work of cost 4 with a 16-byte salt; the provider file is written at once, before the result; the user is owner and administrator; .storage/auth is written a second later",
+						Expect: "a hash_password work of cost 4 with a 16-byte salt; the provider file is written at once and the new user journaled, both before the result; the user is owner and administrator; .storage/auth is written a second later",
 						Run: func(s *Session) {
 							v, err, e := s.Call("create_user", `{"username":"alice","password":"alice-pass-1"}`)
 							s.True(err == nil, "create_user succeeds")
@@ -49,12 +49,21 @@ func CallsSuite() *Suite {
 							s.Equal(ws[0].Cost, 4, "bcrypt cost")
 							s.Equal(len(ws[0].Salt), 16, "salt length")
 							s.Equal(len(Writes(e, core.PathProvider)), 1, "provider file written")
+							provider, journal, result := -1, -1, -1
 							for i, ef := range e {
-								if ef.Result != nil {
-									s.True(i > 0 && e[i-1].Write != nil && e[i-1].Write.Path == core.PathProvider, "the write comes just before the result")
-									s.True(e[i-1].Write.Private, "the provider file is private")
+								switch {
+								case ef.Write != nil && ef.Write.Path == core.PathProvider:
+									provider = i
+									s.True(ef.Write.Private, "the provider file is private")
+								case ef.Append != nil && ef.Append.Path == core.PathJournal:
+									journal = i
+									s.True(ef.Append.Private, "the journal is private")
+								case ef.Result != nil:
+									result = i
 								}
 							}
+							s.True(provider >= 0 && provider < result, "the provider file is written before the result")
+							s.True(journal >= 0 && journal < result, "the new user is journaled before the result")
 							u := s.userInfo(v)
 							s.JSONEq(v, `{"id":`+Q(u["id"].(string))+`,"username":"alice","name":"alice","is_owner":true,"is_active":true,"local_only":false,"system_generated":false,"group_ids":["system-admin"],"credentials":[{"type":"homeassistant"}]}`)
 							s.Equal(s.Deadline, s.Now+Second, "the delayed save is due in a second")
