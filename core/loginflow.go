@@ -150,15 +150,13 @@ func (c *Core) respondStep(r *request, clientID string, f *loginFlow, res stepRe
 func (c *Core) completeLogin(r *request, clientID string, f *loginFlow, cred *authstore.Credential) {
 	switch c.checkRedirectURI(clientID, f.RedirectURI) {
 	case redirectDenied:
-		c.replyMessage(r, 403, msgInvalidRedirectURI, "")
-		c.failedLogin(r)
+		c.flowError(r, 403, msgInvalidRedirectURI)
 		return
 	case redirectFetch:
 		id := c.fetchRedirectURIs(clientID)
 		c.await(id, func(c *Core, res opResult) {
 			if !c.redirectURIDiscovered(clientID, f.RedirectURI, res.fetch) {
-				c.replyMessage(r, 403, msgInvalidRedirectURI, "")
-				c.failedLogin(r)
+				c.flowError(r, 403, msgInvalidRedirectURI)
 				return
 			}
 			c.issueCode(r, clientID, f, cred)
@@ -171,7 +169,7 @@ func (c *Core) completeLogin(r *request, clientID string, f *loginFlow, cred *au
 func (c *Core) issueCode(r *request, clientID string, f *loginFlow, cred *authstore.Credential) {
 	if u := c.store.User(cred.UserID); u != nil && !cred.IsNew {
 		if reason := c.userNotAllowed(u, r); reason != "" {
-			c.replyMessage(r, 403, msgLoginBlocked+reason, "")
+			c.flowError(r, 403, msgLoginBlocked+reason)
 			return
 		}
 	}
@@ -184,7 +182,7 @@ func (c *Core) issueCode(r *request, clientID string, f *loginFlow, cred *authst
 func (c *Core) resumeFlowStep(r *request, clientID, flowID string, res opResult) {
 	f := c.flows[flowID]
 	if f == nil {
-		c.replyMessage(r, 404, msgInvalidFlow, "")
+		c.flowError(r, 404, msgInvalidFlow)
 		return
 	}
 	f.Busy = false
