@@ -32,7 +32,7 @@ const usage = `hassauth: Home Assistant's auth API, standalone.
 
 Usage:
   hassauth serve [--config DIR] [--listen ADDR] [--engine native|wasm]
-  hassauth user add --username U --password P [--name N] [--group G] [--config DIR]
+  hassauth user add --username U --password P [--name N] [--group G] [--local-only] [--config DIR]
   hassauth user list [--config DIR]
   hassauth user passwd --username U --password P [--config DIR]
   hassauth user remove --username U [--config DIR]
@@ -190,14 +190,44 @@ func finish(h *native.Host, ok bool, stderr io.Writer) int {
 	return 0
 }
 
-func userCmd(args []string, stdout, stderr io.Writer) int {
+const userUsage = `Usage:
+  hassauth user add --username U --password P [--name N] [--group G] [--local-only] [--config DIR]
+  hassauth user list [--config DIR]
+  hassauth user passwd --username U --password P [--config DIR]
+  hassauth user remove --username U [--config DIR]
+
+Run "hassauth user <command> --help" for a command's options.
+`
+
+const tokenUsage = `Usage:
+  hassauth token list [--config DIR]
+  hassauth token revoke ID [--config DIR]
+
+Run "hassauth token <command> --help" for a command's options.
+`
+
+// groupHelp answers a command group run without a subcommand or with a
+// help flag; it returns -1 when a subcommand follows.
+func groupHelp(args []string, text string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, text)
 		return 2
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, text)
+		return 0
+	}
+	return -1
+}
+
+func userCmd(args []string, stdout, stderr io.Writer) int {
+	if code := groupHelp(args, userUsage, stdout, stderr); code >= 0 {
+		return code
+	}
+	switch args[0] {
 	case "add":
-		fs, dir := newFlags("user add", "user add --username U --password P [--name N] [--group G] [--config DIR]", stderr)
+		fs, dir := newFlags("user add", "user add --username U --password P [--name N] [--group G] [--local-only] [--config DIR]", stderr)
 		username := fs.String("username", "", "login `name` (lower case, no spaces)")
 		password := fs.String("password", "", "`password`")
 		name := fs.String("name", "", "display `name` (defaults to the username)")
@@ -314,14 +344,13 @@ func userCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		return finish(h, ok, stderr)
 	}
-	fmt.Fprintf(stderr, "hassauth: unknown user command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "hassauth: unknown user command %q\n\n%s", args[0], userUsage)
 	return 2
 }
 
 func tokenCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+	if code := groupHelp(args, tokenUsage, stdout, stderr); code >= 0 {
+		return code
 	}
 	switch args[0] {
 	case "list":
@@ -375,7 +404,7 @@ func tokenCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		return finish(h, ok, stderr)
 	}
-	fmt.Fprintf(stderr, "hassauth: unknown token command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "hassauth: unknown token command %q\n\n%s", args[0], tokenUsage)
 	return 2
 }
 
