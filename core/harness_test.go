@@ -67,6 +67,7 @@ func (h *harness) step(in core.Input) []core.Effect {
 		queue = queue[1:]
 		in.Now = h.now
 		out := h.c.Step(in)
+		checkWire(h.t, in, out)
 		h.deadline = out.Deadline
 		for _, e := range out.Effects {
 			h.effects = append(h.effects, e)
@@ -292,4 +293,28 @@ func formOf(pairs ...string) url.Values {
 		v.Add(pairs[i], pairs[i+1])
 	}
 	return v
+}
+
+// checkWire passes every input and output the harness sees through the
+// wire codec (the JSON of the WebAssembly boundary and the vectors): each
+// must read back equal, and write the same bytes again.
+func checkWire(t testing.TB, in core.Input, out core.Output) {
+	t.Helper()
+	b := core.AppendInput(nil, in)
+	in2, err := core.ParseInput(b)
+	require.NoError(t, err, "%s", b)
+	require.Equal(t, string(b), string(core.AppendInput(nil, in2)))
+	require.Equal(t, normalize(in), normalize(in2), "%s", b)
+	b = core.AppendOutput(nil, out)
+	out2, err := core.ParseOutput(b)
+	require.NoError(t, err, "%s", b)
+	require.Equal(t, string(b), string(core.AppendOutput(nil, out2)))
+	require.Equal(t, normalize(out), normalize(out2), "%s", b)
+}
+
+// normalize makes nil and empty slices compare equal, through JSON.
+func normalize(v any) string {
+	b, _ := json.Marshal(v)
+	s := strings.NewReplacer(":null", ":[]", ":\"\"", ":[]").Replace(string(b))
+	return s
 }
