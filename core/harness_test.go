@@ -73,6 +73,7 @@ func (h *harness) step(in core.Input) []core.Effect {
 		queue = queue[1:]
 		in.Now = h.now
 		out := h.c.Step(in)
+		checkWire(h.t, in, out)
 		h.deadline = out.Deadline
 		for _, e := range out.Effects {
 			h.effects = append(h.effects, e)
@@ -394,4 +395,117 @@ func jsonNumberIs(got, want any) bool {
 		return g == float64(w)
 	}
 	return false
+}
+
+// send delivers an HTTP request and returns its id; the effects it caused
+// are in h.effects. Unlike request it does not insist on a reply, so that
+// a test can answer a Fetch first.
+func (h *harness) send(method, path string, body []byte, headers ...core.Header) uint64 {
+	h.t.Helper()
+	h.nextID++
+	id := h.nextID
+	target, query, _ := strings.Cut(path, "?")
+	h.step(core.Input{HTTP: &core.HTTPRequest{ID: id, Method: method, Scheme: "http", Path: target, Query: query,
+		Header: headers, Body: body, Remote: h.remote}})
+	return id
+}
+
+// replyTo finds the reply to request id among the last effects.
+func (h *harness) replyTo(id uint64) (response, bool) {
+	for _, e := range h.effects {
+		if e.Reply != nil && e.Reply.ID == id {
+			return response{e.Reply.Status, e.Reply.Header, e.Reply.Body}, true
+		}
+	}
+	return response{}, false
+}
+
+// fetches returns the Fetch effects among the last effects.
+func (h *harness) fetches() []core.Fetch {
+	var out []core.Fetch
+	for _, e := range h.effects {
+		if e.Fetch != nil {
+			out = append(out, *e.Fetch)
+		}
+	}
+	return out
+}
+
+// writes returns the paths of the Write effects among the last effects, in
+// order, leaving out the emptying of hassauth's journal that follows each
+// write of .storage/auth (journal_test.go covers it).
+func (h *harness) writes() []string {
+	var out []string
+	for _, e := range h.effects {
+		if e.Write != nil && e.Write.Path != core.PathJournal {
+			out = append(out, e.Write.Path)
+		}
+	}
+	return out
+}
+
+// failedLogins counts the failed-login log lines among the last effects.
+func (h *harness) failedLogins() int {
+	n := 0
+	for _, e := range h.effects {
+		if e.Log != nil && strings.HasPrefix(e.Log.Message, "Login attempt or request with invalid authentication") {
+			n++
+		}
+	}
+	return n
+}
+
+// startFlow starts a login flow and returns its id.
+func (h *harness) startFlow(handler []any, client, redirect string) string {
+	h.t.Helper()
+	r := h.postJSON("/auth/login_flow", map[string]any{"client_id": client, "handler": handler, "redirect_uri": redirect})
+	require.Equal(h.t, 200, r.Status, "%s", r.Body)
+	return r.json(h.t)["flow_id"].(string)
+}
+
+// bearer is an Authorization header with an access token.
+func bearer(token string) core.Header {
+	return core.Header{Name: "authorization", Value: "Bearer " + token}
+}
+
+// flush writes every pending document now.
+func (h *harness) flush() {
+	h.t.Helper()
+	_, err := h.call(core.OpFlush, nil)
+	require.Nil(h.t, err)
+}
+
+// formOf builds a form from name, value pairs.
+func formOf(pairs ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		v.Add(pairs[i], pairs[i+1])
+	}
+	return v
+}
+
+// checkWire passes every input and output the harness sees through the
+// wire codec (the JSON of the WebAssembly boundary and the vectors): each
+// must read back equal, and write the same bytes again.
+func checkWire(t testing.TB, in core.Input, out core.Output) {
+	t.Helper()
+	b := core.AppendInput(nil, in)
+	in2, err := core.ParseInput(b)
+	require.NoError(t, err, "%s", b)
+	require.Equal(t, string(b), string(core.AppendInput(nil, in2)))
+	require.Equal(t, normalize(in), normalize(in2), "%s", b)
+	b = core.AppendOutput(nil, out)
+	out2, err := core.ParseOutput(b)
+	require.NoError(t, err, "%s", b)
+	require.Equal(t, string(b), string(core.AppendOutput(nil, out2)))
+	require.Equal(t, normalize(out), normalize(out2), "%s", b)
+}
+
+// normalize makes nil and empty slices compare equal, through JSON. The
+// wire form writes strings as JSON strings, so bytes that are not UTF-8 in
+// a string field (a header value, a peer address) arrive as U+FFFD; JSON
+// here does the same to both sides.
+func normalize(v any) string {
+	b, _ := json.Marshal(v)
+	return strings.NewReplacer(":null", ":[]", ":\"\"", ":[]", `\ufffd`, "\uFFFD").Replace(string(b))
 }

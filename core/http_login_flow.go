@@ -11,6 +11,14 @@ func (c *Core) handleLoginFlowIndexGet(r *request) {
 	c.reply(r, 405, nil, nil)
 }
 
+// flowError answers a login flow POST that passed its body schema with an
+// error. Home Assistant's log_invalid_auth sits inside the schema check, so
+// every such answer counts as a failed login; schema failures do not.
+func (c *Core) flowError(r *request, status int, msg string) {
+	c.replyMessage(r, status, msg, "")
+	c.failedLogin(r)
+}
+
 // parseJSONBody reads a JSON request body; on failure it answers Home
 // Assistant's "Invalid JSON." and returns false.
 func (c *Core) parseJSONBody(r *request) (orjson.Value, bool) {
@@ -35,7 +43,7 @@ func (c *Core) handleLoginFlowCreate(r *request) {
 	}
 	clientID := str(in, "client_id")
 	if !indieauth.VerifyClientID(clientID) {
-		c.replyMessage(r, 400, msgInvalidClientID, "")
+		c.flowError(r, 400, msgInvalidClientID)
 		return
 	}
 	handler, _ := in.Get("handler")
@@ -47,7 +55,7 @@ func (c *Core) handleLoginFlowCreate(r *request) {
 	// Assistant's flow manager fails with a KeyError (a 500); the coded
 	// answer for an unknown handler is the clearer one.
 	if handler.Arr[0].Kind != orjson.String || c.providerByKey(k) == nil {
-		c.replyMessage(r, 404, msgInvalidHandler, "")
+		c.flowError(r, 404, msgInvalidHandler)
 		return
 	}
 	if !r.ip.IsValid() {
@@ -106,20 +114,20 @@ func (c *Core) handleLoginFlowStep(r *request) {
 	}
 	clientID := str(in, "client_id")
 	if !indieauth.VerifyClientID(clientID) {
-		c.replyMessage(r, 400, msgInvalidClientID, "")
+		c.flowError(r, 400, msgInvalidClientID)
 		return
 	}
 	f := c.flows[flowIDOf(r)]
 	if f == nil || c.flowExpired(f) {
-		c.replyMessage(r, 404, msgInvalidFlow, "")
+		c.flowError(r, 404, msgInvalidFlow)
 		return
 	}
 	if !r.ip.IsValid() || f.IP != r.ip.String() {
-		c.replyMessage(r, 400, msgIPAddressChanged, "")
+		c.flowError(r, 400, msgIPAddressChanged)
 		return
 	}
 	if f.Busy {
-		c.replyMessage(r, 409, msgFlowInProgress, "")
+		c.flowError(r, 409, msgFlowInProgress)
 		return
 	}
 	// The step's input is the body without client_id.
@@ -132,7 +140,7 @@ func (c *Core) handleLoginFlowStep(r *request) {
 	if f.Form != nil {
 		valid, verr := f.Form.Validate(input)
 		if verr != nil {
-			c.replyMessage(r, 400, msgUserInputMalformed, "")
+			c.flowError(r, 400, msgUserInputMalformed)
 			return
 		}
 		input = valid

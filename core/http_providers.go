@@ -82,45 +82,60 @@ func (c *Core) handleWellKnown(r *request) {
 	c.replyJSON(r, 200, e.Bytes())
 }
 
-// currentURL is get_url(require_current_request=True): the configured base
-// URL the request was sent to, or "".
+// currentURL is get_url(require_current_request=True): the first
+// configured base URL whose host is the host the request was sent to, or "".
+// Home Assistant compares host names only, not schemes or ports, and answers
+// with the configured URL, normalized (no trailing slash, no default port).
 func (c *Core) currentURL(r *request) string {
 	host, _ := r.header("host")
-	if r.fwdHost == "" && host == "" {
-		return ""
-	}
-	scheme := r.Scheme
-	if scheme == "" {
-		scheme = "http"
-	}
-	if r.fwdScheme != "" {
-		scheme = r.fwdScheme
-	}
 	if r.fwdHost != "" {
 		host = r.fwdHost
 	}
-	want := strings.ToLower(scheme + "://" + host)
+	want := hostName(host)
+	if want == "" {
+		return ""
+	}
 	for _, u := range c.cfg.URLs {
-		base := strings.TrimRight(u, "/")
-		if strings.ToLower(base) == want || strings.ToLower(defaultPort(base)) == want {
-			return base
+		_, rest, ok := strings.Cut(u, "://")
+		if !ok {
+			continue
+		}
+		authority, _, _ := strings.Cut(rest, "/")
+		if _, hp, ok := strings.Cut(authority, "@"); ok {
+			authority = hp
+		}
+		if hostName(authority) == want {
+			return normalizeURL(u)
 		}
 	}
 	return ""
 }
 
-// defaultPort adds the scheme's default port to a base URL without one, so
-// that http://h matches a request to h:80.
-func defaultPort(base string) string {
-	scheme, rest, ok := strings.Cut(base, "://")
-	if !ok || strings.Contains(rest, ":") && !strings.HasSuffix(rest, "]") {
-		return base
+// hostName is the host of a Host header or URL authority: without the
+// port, IPv6 brackets removed, lower case (yarl's URL.host).
+func hostName(authority string) string {
+	h := authority
+	if strings.HasPrefix(h, "[") {
+		end := strings.IndexByte(h, ']')
+		if end < 0 {
+			return ""
+		}
+		h = h[1:end]
+	} else if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		h = h[:i]
 	}
-	switch scheme {
+	return strings.ToLower(h)
+}
+
+// normalizeURL is normalize_url: no trailing slash, and no port when it is
+// the scheme's default. Configured URLs have no path.
+func normalizeURL(u string) string {
+	u = strings.TrimRight(u, "/")
+	switch scheme, _, _ := strings.Cut(u, "://"); strings.ToLower(scheme) {
 	case "http":
-		return base + ":80"
+		return strings.TrimSuffix(u, ":80")
 	case "https":
-		return base + ":443"
+		return strings.TrimSuffix(u, ":443")
 	}
-	return base
+	return u
 }

@@ -15,7 +15,7 @@ import (
 // that completes the flow (its reply may wait for a fetch).
 func loginUntilRedirectCheck(t *testing.T, h *harness, client, redirect string) uint64 {
 	t.Helper()
-	r := h.startFlow("homeassistant", client, redirect)
+	r := h.openFlow("homeassistant", client, redirect)
 	require.Equal(t, 200, r.Status, "redirect_uri is not checked when the flow starts: %s", r.Body)
 	flowID := r.json(t)["flow_id"].(string)
 	return h.beginJSON("/auth/login_flow/"+flowID, map[string]any{"client_id": client, "username": "alice", "password": "secret pass"})

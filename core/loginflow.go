@@ -150,14 +150,12 @@ func (c *Core) respondStep(r *request, clientID string, f *loginFlow, res stepRe
 func (c *Core) completeLogin(r *request, clientID string, f *loginFlow, cred *authstore.Credential) {
 	switch c.checkRedirectURI(clientID, f.RedirectURI) {
 	case redirectDenied:
-		c.replyMessage(r, 403, msgInvalidRedirectURI, "")
-		c.failedLogin(r)
+		c.flowError(r, 403, msgInvalidRedirectURI)
 		return
 	case redirectFetch:
 		c.fetchRedirectURIs(clientID, f.RedirectURI, func(c *Core, allowed bool) {
 			if !allowed {
-				c.replyMessage(r, 403, msgInvalidRedirectURI, "")
-				c.failedLogin(r)
+				c.flowError(r, 403, msgInvalidRedirectURI)
 				return
 			}
 			c.issueCode(r, clientID, f, cred)
@@ -170,7 +168,7 @@ func (c *Core) completeLogin(r *request, clientID string, f *loginFlow, cred *au
 func (c *Core) issueCode(r *request, clientID string, f *loginFlow, cred *authstore.Credential) {
 	if u := c.store.User(cred.UserID); u != nil && !cred.IsNew {
 		if reason := c.userNotAllowed(u, r); reason != "" {
-			c.replyMessage(r, 403, msgLoginBlocked+reason, "")
+			c.flowError(r, 403, msgLoginBlocked+reason)
 			return
 		}
 	}
@@ -183,7 +181,7 @@ func (c *Core) issueCode(r *request, clientID string, f *loginFlow, cred *authst
 func (c *Core) resumeFlowStep(r *request, clientID, flowID string, res opResult) {
 	f := c.flows[flowID]
 	if f == nil {
-		c.replyMessage(r, 404, msgInvalidFlow, "")
+		c.flowError(r, 404, msgInvalidFlow)
 		return
 	}
 	f.Busy = false

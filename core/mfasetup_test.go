@@ -77,9 +77,9 @@ func (s *setupSession) depose(module string) wsResult {
 	return s.result(map[string]any{"type": "auth/depose_mfa", "mfa_module_id": module})
 }
 
-// exampleConfig is the configuration of Home Assistant's setup flow tests:
+// setupExampleConfig is the configuration of Home Assistant's setup flow tests:
 // the module "example_module" knows mock-user's PIN 123456.
-func exampleConfig() core.Config {
+func setupExampleConfig() core.Config {
 	return withModules(core.MFAModuleConfig{Type: "insecure_example", ID: "example_module",
 		Data: []core.ExamplePIN{{UserID: mockUser, PIN: "123456"}}})
 }
@@ -87,7 +87,7 @@ func exampleConfig() core.Config {
 // TestSetupMFAExample is MFA-01 to MFA-05: the insecure_example module's
 // setup flow over the websocket, and depose.
 func TestSetupMFAExample(t *testing.T) {
-	h := newHarness(t, exampleConfig(), mfaFiles(t)...)
+	h := newHarness(t, setupExampleConfig(), mfaFiles(t)...)
 	s := h.setupSession(h.mockAccess())
 
 	t.Run("MFA-01_unknown_module", func(t *testing.T) {
@@ -332,7 +332,7 @@ func TestSetupMFAFlowErrors(t *testing.T) {
 // TestSetupMFAFlowLimit checks that a user's oldest flow goes when the
 // user starts a ninth.
 func TestSetupMFAFlowLimit(t *testing.T) {
-	h := newHarness(t, exampleConfig(), mfaFiles(t)...)
+	h := newHarness(t, setupExampleConfig(), mfaFiles(t)...)
 	s := h.setupSession(h.mockAccess())
 	var ids []string
 	for i := 0; i < 9; i++ {

@@ -37,19 +37,23 @@ type saveState struct {
 }
 
 // scheduleSave is Store.async_delay_save: the write happens delay after the
-// latest request, so a burst of changes is written once.
+// latest request, so a burst of changes is written once. Only changes
+// (delays up to saveDelay) start the maxSaveDelay bound; the rewrite after a
+// load is not a change.
 func (c *Core) scheduleSave(path string, delay int64) {
-	if c.saves.since == nil {
-		c.saves.since = map[string]int64{}
-	}
-	first, pending := c.saves.since[path]
-	if !pending {
-		first = c.now
-		c.saves.since[path] = first
-	}
 	at := c.now + delay
-	if delay <= saveDelay && at > first+maxSaveDelay {
-		at = first + maxSaveDelay
+	if delay <= saveDelay {
+		if c.saves.since == nil {
+			c.saves.since = map[string]int64{}
+		}
+		first, pending := c.saves.since[path]
+		if !pending {
+			first = c.now
+			c.saves.since[path] = first
+		}
+		if at > first+maxSaveDelay {
+			at = first + maxSaveDelay
+		}
 	}
 	c.timers.set(timerSave, path, at)
 }
@@ -128,7 +132,7 @@ func (c *Core) commitChanges() {
 // flushSaves writes every delayed document now (shutdown).
 func (c *Core) flushSaves() {
 	for _, p := range []string{PathAuth} {
-		if _, ok := c.saves.since[p]; ok {
+		if _, ok := c.timers.get(timerSave, p); ok {
 			c.saveNow(p)
 		}
 	}

@@ -21,7 +21,7 @@ func clConfig(meta bool) core.Config {
 // the submitting request's id and the Run effect it caused.
 func clSubmit(t *testing.T, h *harness, username, password string) (uint64, core.Run) {
 	t.Helper()
-	r := h.startFlow("command_line", clientID, redirectURI)
+	r := h.openFlow("command_line", clientID, redirectURI)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	m := r.json(t)
 	require.Equal(t, "form", m["type"])

@@ -107,7 +107,7 @@ func TestTrustedNetworksProviderList(t *testing.T) {
 func flowUsers(t *testing.T, h *harness, ip string) (users []string, abort string, flowID string) {
 	t.Helper()
 	h.remote = peer(ip)
-	r := h.startFlow("trusted_networks", clientID, redirectURI)
+	r := h.openFlow("trusted_networks", clientID, redirectURI)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	m := r.json(t)
 	if m["type"] == "abort" {
@@ -220,7 +220,7 @@ func TestTrustedNetworksBypassLogin(t *testing.T) {
 		assert.Equal(t, "not_allowed", abort, "TN-10/untrusted")
 
 		h.remote = peer("192.168.0.1")
-		r := h.startFlow("trusted_networks", clientID, redirectURI)
+		r := h.openFlow("trusted_networks", clientID, redirectURI)
 		require.Equal(t, 200, r.Status)
 		m := r.json(t)
 		require.Equal(t, "create_entry", m["type"], "TN-10/one user: %s", r.Body)

@@ -53,17 +53,6 @@ func (h *harness) mustAnswer(id uint64) response {
 	return r
 }
 
-// fetches returns the Fetch effects of the last step.
-func (h *harness) fetches() []core.Fetch {
-	var out []core.Fetch
-	for _, e := range h.effects {
-		if e.Fetch != nil {
-			out = append(out, *e.Fetch)
-		}
-	}
-	return out
-}
-
 // runs returns the Run effects of the last step.
 func (h *harness) runs() []core.Run {
 	var out []core.Run
@@ -89,9 +78,9 @@ func (h *harness) logged(prefix string) int {
 // wrongLoginLog starts the line every counted failed login writes.
 const wrongLoginLog = "Login attempt or request with invalid authentication from "
 
-// startFlow starts a login flow with handler [typ, nil] and returns the
+// openFlow starts a login flow with handler [typ, nil] and returns the
 // reply.
-func (h *harness) startFlow(typ, client, redirect string) response {
+func (h *harness) openFlow(typ, client, redirect string) response {
 	h.t.Helper()
 	return h.postJSON("/auth/login_flow", map[string]any{"client_id": client, "handler": []any{typ, nil}, "redirect_uri": redirect})
 }

@@ -729,7 +729,8 @@ func effectFromValue(v orjson.Value) (Effect, error) {
 			h := obj(ev)
 			r.Error = &CallError{Code: h.str("code"), Message: h.str("message")}
 			g.take(h)
-		} else if val, ok := g.get("value"); ok && val.Kind != orjson.Null {
+		} else if val, ok := g.get("value"); ok {
+			// A successful call's value is JSON, null included.
 			r.Value = orjson.Marshal(val)
 		}
 		ef.Result = r

@@ -305,9 +305,6 @@ func (s *Store) CreateRefreshToken(r io.Reader, now int64, u *User, spec TokenSp
 			typ = TokenSystem
 		}
 	}
-	if typ != TokenNormal && typ != TokenSystem && typ != TokenLongLived {
-		return nil, ErrInvalidTokenType
-	}
 	var expireAt *float64
 	if typ == TokenNormal {
 		e := Timestamp(now) + refreshTokenExpirationSeconds
@@ -328,6 +325,11 @@ func (s *Store) CreateRefreshToken(r io.Reader, now int64, u *User, spec TokenSp
 				return nil, &DuplicateClientNameError{ClientName: *spec.ClientName}
 			}
 		}
+	}
+	// Home Assistant's RefreshToken refuses an unknown type only when it
+	// is built, after every check above.
+	if typ != TokenNormal && typ != TokenSystem && typ != TokenLongLived {
+		return nil, ErrInvalidTokenType
 	}
 	exp := spec.AccessTokenExpiration
 	if exp == 0 {

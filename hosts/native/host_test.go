@@ -220,3 +220,67 @@ func TestLockRefusesSecondHost(t *testing.T) {
 	_, err := native.Open(native.Options{ConfigDir: dir, Config: &core.Config{}})
 	assert.ErrorIs(t, err, native.ErrLocked)
 }
+
+// TestUnparsableStoresRefuseToStart extends TestUnparsableStoreRefusesToStart
+// to the provider's and the totp module's stores: the error names the file
+// and the file is left as it was.
+func TestUnparsableStoresRefuseToStart(t *testing.T) {
+	for _, name := range []string{"auth_provider.homeassistant", "auth_module.totp"} {
+		t.Run(name, func(t *testing.T) {
+			dir := copyDir(t, "testdata/ha-config")
+			path := filepath.Join(dir, ".storage", name)
+			damaged := []byte(`{"version": 1, "minor_version": 1, "key": "` + name + `", "data": {"users": [}`)
+			require.NoError(t, os.WriteFile(path, damaged, 0o600))
+			others := map[string][]byte{}
+			entries, err := os.ReadDir(filepath.Join(dir, ".storage"))
+			require.NoError(t, err)
+			for _, e := range entries {
+				b, _ := os.ReadFile(filepath.Join(dir, ".storage", e.Name()))
+				others[e.Name()] = b
+			}
+			_, err = native.Open(native.Options{ConfigDir: dir, Config: &core.Config{}})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), path)
+			for n, b := range others {
+				after, _ := os.ReadFile(filepath.Join(dir, ".storage", n))
+				assert.Equal(t, string(b), string(after), n)
+			}
+			// The lock was released: a fixed file opens.
+			require.NoError(t, os.Remove(path))
+			h, err := native.Open(native.Options{ConfigDir: dir, Config: &core.Config{}})
+			require.NoError(t, err)
+			require.NoError(t, h.Close())
+		})
+	}
+}
+
+// TestBearerHeaderName checks HTTP-06 over real HTTP: the header name is
+// case-insensitive, the scheme is not.
+func TestBearerHeaderName(t *testing.T) {
+	dir := copyDir(t, "testdata/ha-config")
+	s := start(t, dir, &core.Config{})
+	code := s.login("test-user", "test-pass")
+	status, _, body := s.postForm("/auth/token", url.Values{"client_id": {s.srv.URL + "/"}, "grant_type": {"authorization_code"}, "code": {code}})
+	require.Equal(t, 200, status, "%s", body)
+	var tok struct {
+		Access string `json:"access_token"`
+	}
+	require.NoError(t, json.Unmarshal(body, &tok))
+	for _, tc := range []struct {
+		name, value string
+		status      int
+	}{
+		{"Authorization", "Bearer " + tok.Access, 200},
+		{"AUTHORIZATION", "Bearer " + tok.Access, 200},
+		{"authorization", "Bearer " + tok.Access, 200},
+		{"Authorization", "BEARER " + tok.Access, 401},
+		{"Authorization", tok.Access, 401},
+	} {
+		t.Run(tc.name+"_"+strings.Fields(tc.value)[0][:6], func(t *testing.T) {
+			req, _ := http.NewRequest("GET", s.srv.URL+"/api/", nil)
+			req.Header[tc.name] = []string{tc.value} // sent as spelled
+			status, _, _ := s.do(req)
+			assert.Equal(t, tc.status, status)
+		})
+	}
+}

@@ -202,9 +202,9 @@ func HTTPSuite() *Suite {
 							s.JSON(s.Get("/.well-known/oauth-authorization-server", H("host", "attacker.example")), 200, wellKnownRelative)
 						}},
 					{Name: "well-known at the external URL over http", Spec: "§7.2", Result: "valid", Flags: []string{"Normal"},
-						Expect: "the scheme is part of the match: http://ha.example.com matches nothing",
+						Expect: "get_url(require_current_request=True) compares only the request's host name: a plain-http request to ha.example.com still gets the configured https://ha.example.com endpoints",
 						Run: func(s *Session) {
-							s.JSON(s.Get("/.well-known/oauth-authorization-server", H("host", "ha.example.com")), 200, wellKnownRelative)
+							s.JSON(s.Get("/.well-known/oauth-authorization-server", H("host", "ha.example.com")), 200, wellKnownAt("https://ha.example.com"))
 						}},
 				},
 			},

@@ -18,7 +18,14 @@ func badFlowCreate(body string, status int, message string) func(s *Session) {
 	return func(s *Session) {
 		r := s.PostJSON("/auth/login_flow", body)
 		s.JSON(r, status, `{"message":`+Q(message)+`}`)
-		s.FailedLogin(r.Effects, 0)
+		// The view carries log_invalid_auth inside its body validator: an
+		// error answer counts as a failed login once the body parsed and
+		// passed the schema, and neither failure does.
+		want := 1
+		if message == "Invalid JSON." || strings.HasPrefix(message, "Message format incorrect: ") {
+			want = 0
+		}
+		s.FailedLogin(r.Effects, want)
 	}
 }
 

@@ -33,7 +33,7 @@ const usage = `hassauth: Home Assistant's auth API, standalone.
 
 Usage:
   hassauth serve [--config DIR] [--listen ADDR] [--engine native|wasm]
-  hassauth user add --username U --password P [--name N] [--group G] [--config DIR]
+  hassauth user add --username U --password P [--name N] [--group G] [--local-only] [--config DIR]
   hassauth user list [--config DIR]
   hassauth user passwd --username U --password P [--config DIR]
   hassauth user remove --username U [--config DIR]
@@ -127,13 +127,16 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hassauth: %v\n", err)
 		return 1
 	}
+	// Signals are caught before the server says it is ready, so that a
+	// SIGTERM sent as soon as it is always flushes and exits cleanly.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sig)
 	srv := &http.Server{Handler: pages.New(h), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	code := 0
 	select {
 	case <-sig:
@@ -188,14 +191,44 @@ func finish(h *native.Host, ok bool, stderr io.Writer) int {
 	return 0
 }
 
-func userCmd(args []string, stdout, stderr io.Writer) int {
+const userUsage = `Usage:
+  hassauth user add --username U --password P [--name N] [--group G] [--local-only] [--config DIR]
+  hassauth user list [--config DIR]
+  hassauth user passwd --username U --password P [--config DIR]
+  hassauth user remove --username U [--config DIR]
+
+Run "hassauth user <command> --help" for a command's options.
+`
+
+const tokenUsage = `Usage:
+  hassauth token list [--config DIR]
+  hassauth token revoke ID [--config DIR]
+
+Run "hassauth token <command> --help" for a command's options.
+`
+
+// groupHelp answers a command group run without a subcommand or with a
+// help flag; it returns -1 when a subcommand follows.
+func groupHelp(args []string, text string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, text)
 		return 2
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, text)
+		return 0
+	}
+	return -1
+}
+
+func userCmd(args []string, stdout, stderr io.Writer) int {
+	if code := groupHelp(args, userUsage, stdout, stderr); code >= 0 {
+		return code
+	}
+	switch args[0] {
 	case "add":
-		fs, dir := newFlags("user add", "user add --username U --password P [--name N] [--group G] [--config DIR]", stderr)
+		fs, dir := newFlags("user add", "user add --username U --password P [--name N] [--group G] [--local-only] [--config DIR]", stderr)
 		username := fs.String("username", "", "login `name` (lower case, no spaces)")
 		password := fs.String("password", "", "`password`")
 		name := fs.String("name", "", "display `name` (defaults to the username)")
@@ -312,14 +345,13 @@ func userCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		return finish(h, ok, stderr)
 	}
-	fmt.Fprintf(stderr, "hassauth: unknown user command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "hassauth: unknown user command %q\n\n%s", args[0], userUsage)
 	return 2
 }
 
 func tokenCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+	if code := groupHelp(args, tokenUsage, stdout, stderr); code >= 0 {
+		return code
 	}
 	switch args[0] {
 	case "list":
@@ -373,7 +405,7 @@ func tokenCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		return finish(h, ok, stderr)
 	}
-	fmt.Fprintf(stderr, "hassauth: unknown token command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "hassauth: unknown token command %q\n\n%s", args[0], tokenUsage)
 	return 2
 }
 
