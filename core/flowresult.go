@@ -107,8 +107,6 @@ func flowJSON(flowID string, handler func(*orjson.Encoder), r stepResult) []byte
 		e.String(flowID)
 		e.Key("handler")
 		handler(e)
-		e.Key("step_id")
-		e.String(r.stepID)
 		e.Key("data_schema")
 		writeForm(e, r.form)
 		e.Key("errors")
@@ -119,6 +117,9 @@ func flowJSON(flowID string, handler func(*orjson.Encoder), r stepResult) []byte
 		e.Null()
 		e.Key("preview")
 		e.Null()
+		// Home Assistant's flow handler adds step_id after the rest.
+		e.Key("step_id")
+		e.String(r.stepID)
 	case resultAbort:
 		e.Key("type")
 		e.String("abort")

@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	flowIDPattern = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{26}$`)
+	flowIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 	codePattern   = regexp.MustCompile(`^[0-9a-f]{32}$`)
 )
 

@@ -41,34 +41,9 @@ type loginFlow struct {
 
 func (f *loginFlow) handlerJSON(e *orjson.Encoder) { writeHandler(e, f.Handler) }
 
-// newFlowID returns a ULID, the form of Home Assistant's flow ids.
-func (c *Core) newFlowID() string {
-	const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-	var b [16]byte
-	ms := uint64(c.now / 1000)
-	for i := 5; i >= 0; i-- {
-		b[i] = byte(ms)
-		ms >>= 8
-	}
-	c.rng.Read(b[6:])
-	// The 128 bits as 26 Crockford base32 digits (130 bits, the top two
-	// zero), most significant first.
-	bit := func(i int) byte { // i counts from the least significant bit
-		if i >= 128 {
-			return 0
-		}
-		return (b[15-i/8] >> uint(i%8)) & 1
-	}
-	var out [26]byte
-	for k := 0; k < 26; k++ {
-		var v byte
-		for j := 0; j < 5; j++ {
-			v = v<<1 | bit(129-5*k-j)
-		}
-		out[k] = alphabet[v]
-	}
-	return string(out[:])
-}
+// newFlowID returns a flow id as Home Assistant's flow manager makes them:
+// a random uuid4 in hex.
+func (c *Core) newFlowID() string { return authstore.NewID(c.rng) }
 
 // runStep runs the flow's current step with input (nil: first display).
 func (c *Core) runStep(f *loginFlow, input *orjson.Value) stepResult {

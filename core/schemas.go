@@ -12,6 +12,9 @@ import (
 var loginFlowCreateSchema = &schema.Schema{Fields: append(slices.Clone(schema.LoginFlowCreate.Fields),
 	schema.Opt("code_challenge", schema.Str),
 	schema.Opt("code_challenge_method", schema.Str),
+	// Home Assistant's frontend forwards response_type from the authorize
+	// URL; only the code flow exists.
+	schema.Opt("response_type", schema.In("code")),
 )}
 
 // str returns a string member of a validated object ("" when absent).

@@ -124,7 +124,7 @@ func (c *Core) wsOpen(o *WSOpen) {
 		}
 		conn.IP = cl.Addr
 	}
-	if conn.IP.IsValid() && c.bans.banned[conn.IP] && c.banEnabled() {
+	if conn.IP.IsValid() && c.addrBanned(conn.IP) {
 		c.emit(Effect{Close: &WSClose{Conn: o.Conn, Code: 1008, Reason: msgForbiddenPlain}})
 		return
 	}
