@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"flag"
 	"fmt"
+	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -151,7 +153,7 @@ func TestBudget(t *testing.T) {
 	ratio := float64(core.NsPerOp()) / float64(bare.NsPerOp())
 	verdict := "ok"
 	if ratio > 3 {
-		verdict = "OVER"
+		verdict = "missed"
 	}
 	fmt.Printf("budget access-token-validation: %.2fx bare HMAC (limit 3x) %s [core %d ns/op %d allocs/op, bare %d ns/op %d allocs/op]\n",
 		ratio, verdict, core.NsPerOp(), core.AllocsPerOp(), bare.NsPerOp(), bare.AllocsPerOp())
@@ -173,4 +175,77 @@ func TestBareHMACAgreesWithTheCore(t *testing.T) {
 	if bare.verify(tampered) || validateForBudget(c, tampered, r) {
 		t.Fatal("a tampered signature is accepted")
 	}
+}
+
+// pyjwtScript times Home Assistant's way of checking an access token with
+// PyJWT: an unverified decode (cached, as Home Assistant caches it) to find
+// the issuer, the lookup of its key, then PyJWT's full decode with the key,
+// the issuer, HS256 only and 10 s leeway. It prints nanoseconds per check.
+const pyjwtScript = `
+import functools, sys, time
+import jwt
+
+key = "0123456789abcdef" * 8
+iss = "0123456789abcdef0123456789abcdef"
+keys = {iss: key}
+now = int(time.time())
+token = jwt.encode({"iss": iss, "iat": now, "exp": now + 1800}, key, algorithm="HS256")
+if isinstance(token, bytes):
+    token = token.decode()
+
+@functools.lru_cache(maxsize=16)
+def unverified(t):
+    return jwt.decode(t, algorithms=["HS256"], options={"verify_signature": False})
+
+def validate(t):
+    if len(t) > 8192:
+        return None
+    claims = unverified(t)
+    k = keys.get(claims.get("iss"))
+    jwt.decode(t, k or "", algorithms=["HS256"], issuer=iss if k else "", leeway=10)
+    return k
+
+assert validate(token) == key
+best = None
+for _ in range(3):
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < 1.0:
+        validate(token)
+        n += 1
+    ns = (time.perf_counter() - start) / n * 1e9
+    best = ns if best is None else min(best, ns)
+print(int(best))
+`
+
+// TestBudgetPyJWT compares the core's access-token check with Home
+// Assistant's own path, PyJWT (Debian's python3-jwt), on the same machine.
+func TestBudgetPyJWT(t *testing.T) {
+	if !*budget {
+		t.Skip("run with -budget (make bench)")
+	}
+	out, err := exec.Command("/usr/bin/python3", "-c", pyjwtScript).CombinedOutput()
+	if err != nil {
+		fmt.Printf("budget access-token-vs-pyjwt: not measured (limit >= 10x faster) missed [/usr/bin/python3 with python3-jwt is needed: %s]\n", strings.TrimSpace(string(out)))
+		return
+	}
+	pyNs, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	if err != nil {
+		t.Fatalf("unexpected output %q", out)
+	}
+	var ours testing.BenchmarkResult
+	for i := 0; i < 3; i++ {
+		if r := testing.Benchmark(BenchmarkValidateAccessToken); i == 0 || r.NsPerOp() < ours.NsPerOp() {
+			ours = r
+		}
+	}
+	ratio := pyNs / float64(ours.NsPerOp())
+	fmt.Printf("budget access-token-vs-pyjwt: %.0fx faster than PyJWT (limit >= 10x) %s [hassauth %d ns/op, PyJWT %.0f ns/op]\n",
+		ratio, verdictOf(ratio >= 10), ours.NsPerOp(), pyNs)
+}
+
+func verdictOf(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "missed"
 }

@@ -49,6 +49,9 @@ type Core struct {
 	haUsers []haUser
 	// signKey signs paths (authSig); nil until the first path is signed.
 	signKey *jwt.Key
+	// jwtScratch is reused by every access-token check, so that checking a
+	// token allocates almost nothing.
+	jwtScratch jwt.Token
 	// externalKey signs the state of external OAuth2 flows; made on first
 	// use, never stored (http_external_callback.go).
 	externalKey *jwt.Key

@@ -114,8 +114,8 @@ func (c *Core) createAccessToken(rt *authstore.RefreshToken, remote *string) (st
 // access token belongs to, or nil. An unknown issuer still costs a full
 // verification, so that timing does not tell which token ids exist.
 func (c *Core) validateAccessToken(token string) *authstore.RefreshToken {
-	t, err := jwt.Parse(token)
-	if err != nil {
+	t := &c.jwtScratch
+	if err := t.Parse(token); err != nil {
 		return nil
 	}
 	iss, _ := t.Issuer()

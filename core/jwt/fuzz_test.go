@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/hassauth/hassauth/core/orjson"
 	"strings"
 	"testing"
 )
@@ -109,6 +110,31 @@ func FuzzUnverifiedIssuer(f *testing.F) {
 		}
 		if claims["iss"] != iss {
 			t.Fatalf("iss %q, encoding/json reads %v", iss, claims["iss"])
+		}
+	})
+}
+
+// FuzzFastPayload checks that the fast path reads exactly what the general
+// JSON parser reads, for every payload it accepts.
+func FuzzFastPayload(f *testing.F) {
+	for _, s := range []string{
+		`{"iss":"0123456789abcdef0123456789abcdef","iat":1788256800,"exp":1788258600}`,
+		`{"iss":"x","path":"/a","params":[],"iat":1,"exp":2}`,
+		`{}`, `{"iat":-0}`, `{"iat":01}`, `{"iss":"a\"b"}`, `{"iss":"a","iss":"b"}`, `{ "iat":1}`, `{"exp":1e3}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		var tok Token
+		if !tok.fastPayload(p) {
+			return
+		}
+		v, err := orjson.Parse([]byte(p))
+		if err != nil {
+			t.Fatalf("fast path accepted %q, which is not JSON: %v", p, err)
+		}
+		if got, want := string(orjson.Marshal(tok.payload)), string(orjson.Marshal(v)); got != want {
+			t.Fatalf("fast path read %q as %s, the parser as %s", p, got, want)
 		}
 	})
 }

@@ -61,6 +61,9 @@ type Token struct {
 	algOK   bool
 	payload orjson.Value
 	claims  claimRefs
+	// members holds the payload's members when the fast path read them,
+	// so that the usual token costs no allocation beyond its text.
+	members [maxFastClaims]orjson.Member
 }
 
 // claimRefs points at the registered claims in the payload, nil when absent.
@@ -77,48 +80,186 @@ type claimRefs struct {
 // Infinity, lone surrogates, a byte-order mark and UTF-16. No genuine header
 // holds any of those, so they are refused.
 func Parse(token string) (*Token, error) {
+	t := new(Token)
+	if err := t.Parse(token); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Parse is the function Parse into an existing Token, reusing its buffer:
+// a caller that checks many tokens one after another (the core) allocates
+// almost nothing. What an earlier parse returned (claims, payload) must no
+// longer be used.
+func (t *Token) Parse(token string) error {
 	if len(token) > MaxTokenSize {
-		return nil, ErrTooLarge
+		return ErrTooLarge
 	}
 	d1 := strings.IndexByte(token, '.')
 	d2 := strings.LastIndexByte(token, '.')
 	if d1 < 0 || d1 == d2 {
-		return nil, ErrMalformed
+		return ErrMalformed
 	}
 	hseg, pseg, sseg := token[:d1], token[d1+1:d2], token[d2+1:]
 	plen, slen := decodedLen(len(pseg)), decodedLen(len(sseg))
 	if plen < 0 || slen < 0 {
-		return nil, ErrMalformed
+		return ErrMalformed
 	}
 
-	t := &Token{algOK: true}
+	buf := t.buf[:0]
+	*t = Token{algOK: true}
 	if hseg != headerSegment {
 		var err error
 		if t.algOK, err = checkHeader(hseg); err != nil {
-			return nil, err
+			return err
 		}
 	}
 
 	// One buffer holds the signing input (for the MAC), the signature and,
 	// last, the payload, which is only needed until it is parsed.
-	t.buf = make([]byte, 0, d2+slen+plen)
-	t.buf = append(t.buf, token[:d2]...)
+	if need := d2 + slen + plen; cap(buf) < need {
+		buf = make([]byte, 0, need)
+	}
+	t.buf = append(buf, token[:d2]...)
 	t.signLen = d2
 	var ok bool
 	if t.buf, ok = appendDecoded(t.buf, sseg); !ok {
-		return nil, ErrMalformed
+		return ErrMalformed
 	}
 	payload, ok := appendDecoded(t.buf, pseg)
 	if !ok {
-		return nil, ErrMalformed
+		return ErrMalformed
 	}
-	v, err := orjson.Parse(payload[len(t.buf):])
-	if err != nil || v.Kind != orjson.Object {
-		return nil, ErrPayload
+	raw := payload[len(t.buf):]
+	if !t.fastPayload(string(raw)) {
+		v, err := orjson.Parse(raw)
+		if err != nil || v.Kind != orjson.Object {
+			return ErrPayload
+		}
+		t.payload = v
 	}
-	t.payload = v
 	t.claims = findClaims(&t.payload)
-	return t, nil
+	return nil
+}
+
+// maxFastClaims is the most members the fast path reads: the registered
+// claims.
+const maxFastClaims = 7
+
+// fastPayload reads the payloads that Home Assistant and hassauth write —
+// a compact object of registered claims whose values are plain ASCII
+// strings or integers — without building a general JSON tree. Anything
+// else (whitespace, escapes, other keys or values, a repeated key) is left
+// to orjson.Parse, which gives the same result for what is read here.
+func (t *Token) fastPayload(p string) bool {
+	if len(p) < 2 || p[0] != '{' || p[len(p)-1] != '}' {
+		return false
+	}
+	n := 0
+	i := 1
+	if p[i] == '}' {
+		t.payload = orjson.Value{Kind: orjson.Object, Obj: t.members[:0]}
+		return i == len(p)-1
+	}
+	for {
+		if n == maxFastClaims || p[i] != '"' {
+			return false
+		}
+		end := strings.IndexByte(p[i+1:], '"')
+		if end < 0 {
+			return false
+		}
+		key := claimName(p[i+1 : i+1+end])
+		if key == "" {
+			return false
+		}
+		for _, m := range t.members[:n] {
+			if m.Key == key {
+				return false
+			}
+		}
+		i += end + 2
+		if i >= len(p) || p[i] != ':' {
+			return false
+		}
+		i++
+		if i >= len(p) {
+			return false
+		}
+		var v orjson.Value
+		switch c := p[i]; {
+		case c == '"':
+			j := i + 1
+			for j < len(p) && p[j] != '"' {
+				if p[j] < 0x20 || p[j] > 0x7e || p[j] == '\\' {
+					return false
+				}
+				j++
+			}
+			if j >= len(p) {
+				return false
+			}
+			v = orjson.Value{Kind: orjson.String, Str: p[i+1 : j]}
+			i = j + 1
+		case c == '-' || (c >= '0' && c <= '9'):
+			j := i
+			if p[j] == '-' {
+				j++
+			}
+			start := j
+			for j < len(p) && p[j] >= '0' && p[j] <= '9' {
+				j++
+			}
+			if j == start || (p[start] == '0' && j-start > 1) {
+				return false
+			}
+			v = orjson.Value{Kind: orjson.Number, Str: p[i:j]}
+			i = j
+		default:
+			return false
+		}
+		t.members[n] = orjson.Member{Key: key, Value: v}
+		n++
+		if i >= len(p) {
+			return false
+		}
+		switch p[i] {
+		case ',':
+			i++
+			if i >= len(p) {
+				return false
+			}
+		case '}':
+			if i != len(p)-1 {
+				return false
+			}
+			t.payload = orjson.Value{Kind: orjson.Object, Obj: t.members[:n]}
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// claimName returns the registered claim name k as a constant, or "".
+func claimName(k string) string {
+	switch k {
+	case "iss":
+		return "iss"
+	case "iat":
+		return "iat"
+	case "exp":
+		return "exp"
+	case "nbf":
+		return "nbf"
+	case "aud":
+		return "aud"
+	case "sub":
+		return "sub"
+	case "jti":
+		return "jti"
+	}
+	return ""
 }
 
 // checkHeader decodes and checks a header other than the usual one. It

@@ -86,6 +86,31 @@ type Host struct {
 
 	closeOnce sync.Once
 	closed    atomic.Bool
+
+	stats struct {
+		steps, writes, authWrites, appends atomic.Uint64
+	}
+}
+
+// Stats counts what a host has done since it opened.
+type Stats struct {
+	// Steps is the number of inputs the engine handled.
+	Steps uint64
+	// Writes counts atomic replacements of stored documents, AuthWrites
+	// those of .storage/auth among them.
+	Writes, AuthWrites uint64
+	// Appends counts synced appends to the journal.
+	Appends uint64
+}
+
+// Stats returns the host's counters.
+func (h *Host) Stats() Stats {
+	return Stats{
+		Steps:      h.stats.steps.Load(),
+		Writes:     h.stats.writes.Load(),
+		AuthWrites: h.stats.authWrites.Load(),
+		Appends:    h.stats.appends.Load(),
+	}
 }
 
 // hostInput is an input for the loop with, for requests and calls, where
@@ -250,6 +275,7 @@ func (h *Host) loop() {
 // step runs one input through the engine and applies its effects.
 func (h *Host) step(in core.Input) {
 	in.Now = h.micros()
+	h.stats.steps.Add(1)
 	out, err := h.eng.Step(context.Background(), in)
 	if err != nil {
 		h.log.Error("core failed on an input", "error", err)
@@ -305,11 +331,16 @@ func (h *Host) apply(out core.Output) {
 				delete(h.conns, c.id)
 			}
 		case ef.Write != nil:
+			h.stats.writes.Add(1)
+			if ef.Write.Path == core.PathAuth {
+				h.stats.authWrites.Add(1)
+			}
 			if err := writeAtomic(h.dir, ef.Write.Path, ef.Write.Data, ef.Write.Private); err != nil {
 				h.log.Error("could not write a stored document", "path", ef.Write.Path, "error", err)
 				writeFailed = true
 			}
 		case ef.Append != nil:
+			h.stats.appends.Add(1)
 			if err := appendSync(h.dir, ef.Append.Path, ef.Append.Data, ef.Append.Private); err != nil {
 				h.log.Error("could not append to a stored document", "path", ef.Append.Path, "error", err)
 				writeFailed = true
