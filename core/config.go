@@ -27,6 +27,10 @@ type Config struct {
 	// notify MFA module offers them (after include and exclude) and sends
 	// codes through them. Empty means the module has nothing to offer.
 	NotifyServices []string
+	// FaultInjection enables the OpFault call, which makes the core panic
+	// on purpose so that tests can check how hosts survive a failing
+	// engine. Never set it outside tests.
+	FaultInjection bool
 }
 
 // ProviderConfig configures one auth provider. Type selects which fields
