@@ -10,10 +10,13 @@ require (
 	github.com/pquerna/otp v1.5.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/stretchr/testify v1.12.1
+	github.com/tetratelabs/wazero v1.12.0
 	golang.org/x/crypto v0.59.0
 	golang.org/x/net v0.62.0
 	golang.org/x/text v0.44.0
 )
+
+require golang.org/x/sys v0.50.0 // indirect
 
 require (
 	github.com/golang-jwt/jwt/v5 v5.3.1

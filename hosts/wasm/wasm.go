@@ -1,0 +1,405 @@
+package wasm
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/hassauth/hassauth/core"
+	"github.com/hassauth/hassauth/hosts/native"
+	"github.com/hassauth/hassauth/hosts/wasm/abi"
+)
+
+// Options configure a Runtime.
+type Options struct {
+	// CacheDir holds wazero's compilation cache, which turns a start that
+	// compiles the module (most of a second) into one that loads it. Empty
+	// means <user cache dir>/hassauth/wazero; "-" means no cache.
+	CacheDir string
+	// Workers is how many instances compute password work at once; 0 means
+	// one fewer than the CPUs, at least one.
+	Workers int
+	// MemoryLimitPages caps each instance's linear memory (64 KiB pages);
+	// 0 means wazero's limit of 4 GiB.
+	MemoryLimitPages uint32
+	// Stderr receives what the guest writes to stderr (a panic's trace);
+	// nil keeps only the tail, for errors.
+	Stderr io.Writer
+}
+
+// Runtime is a compiled hassauth module from which engines are made. It is
+// safe for concurrent use.
+type Runtime struct {
+	rt       wazero.Runtime
+	compiled wazero.CompiledModule
+	opts     Options
+}
+
+// DefaultCacheDir returns the compilation cache directory used when
+// Options.CacheDir is empty.
+func DefaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "hassauth", "wazero")
+}
+
+// Load compiles a module (the bytes of hassauth.wasm).
+func Load(ctx context.Context, module []byte, opts Options) (*Runtime, error) {
+	rc := wazero.NewRuntimeConfig()
+	if opts.MemoryLimitPages > 0 {
+		rc = rc.WithMemoryLimitPages(opts.MemoryLimitPages)
+	}
+	if opts.CacheDir != "-" {
+		dir := opts.CacheDir
+		if dir == "" {
+			dir = DefaultCacheDir()
+		}
+		cache, err := wazero.NewCompilationCacheWithDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("wasm: compilation cache: %w", err)
+		}
+		rc = rc.WithCompilationCache(cache)
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, rc)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
+	compiled, err := rt.CompileModule(ctx, module)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("wasm: compile: %w", err)
+	}
+	for _, name := range []string{"hassauth_abi_version", "hassauth_alloc", "hassauth_init", "hassauth_step", "hassauth_work", "hassauth_snapshot", "hassauth_restore"} {
+		if _, ok := compiled.ExportedFunctions()[name]; !ok {
+			rt.Close(ctx)
+			return nil, fmt.Errorf("wasm: the module does not export %s: not a hassauth reactor", name)
+		}
+	}
+	r := &Runtime{rt: rt, compiled: compiled, opts: opts}
+	// Check the ABI version once, on a throwaway instance.
+	inst, err := r.instantiate(ctx)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
+	defer inst.close(ctx)
+	v, err := inst.version.Call(ctx)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
+	if int32(v[0]) != abi.Version {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("wasm: module speaks ABI version %d, this host %d", int32(v[0]), abi.Version)
+	}
+	return r, nil
+}
+
+// LoadFile compiles the module at path.
+func LoadFile(ctx context.Context, path string, opts Options) (*Runtime, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Load(ctx, b, opts)
+}
+
+// Close releases the runtime and every instance made from it.
+func (r *Runtime) Close(ctx context.Context) error { return r.rt.Close(ctx) }
+
+// Factory returns an EngineFactory for hosts/native.
+func (r *Runtime) Factory() native.EngineFactory {
+	return func(ctx context.Context, cfg core.Config, seed [32]byte) (native.Engine, error) {
+		return r.NewEngine(ctx, cfg, seed)
+	}
+}
+
+// instance is one instantiation of the module.
+type instance struct {
+	mod      api.Module
+	version  api.Function
+	alloc    api.Function
+	init     api.Function
+	step     api.Function
+	work     api.Function
+	snapshot api.Function
+	restore  api.Function
+	stderr   *tail
+}
+
+func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
+	t := &tail{w: r.opts.Stderr}
+	mc := wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions("_initialize").
+		WithSysWalltime().
+		WithSysNanotime().
+		WithRandSource(rand.Reader).
+		WithStderr(t)
+	mod, err := r.rt.InstantiateModule(ctx, r.compiled, mc)
+	if err != nil {
+		return nil, fmt.Errorf("wasm: instantiate: %w", err)
+	}
+	f := mod.ExportedFunction
+	return &instance{mod: mod, version: f("hassauth_abi_version"), alloc: f("hassauth_alloc"), init: f("hassauth_init"),
+		step: f("hassauth_step"), work: f("hassauth_work"), snapshot: f("hassauth_snapshot"), restore: f("hassauth_restore"), stderr: t}, nil
+}
+
+func (i *instance) close(ctx context.Context) { i.mod.Close(ctx) }
+
+// TrapError is a call that trapped (or made the guest exit): the instance
+// is gone.
+type TrapError struct {
+	Err error
+	// Stderr is the end of what the guest wrote before it died.
+	Stderr string
+}
+
+func (e *TrapError) Error() string {
+	if e.Stderr != "" {
+		return "wasm: the module trapped: " + e.Err.Error() + ": " + e.Stderr
+	}
+	return "wasm: the module trapped: " + e.Err.Error()
+}
+
+func (e *TrapError) Unwrap() error { return e.Err }
+
+// call writes msg into the instance, calls fn on it (or with no arguments
+// when msg is nil and fn takes none) and returns a copy of the answer.
+func (i *instance) call(ctx context.Context, fn api.Function, msg []byte, withArgs bool) ([]byte, error) {
+	var res []uint64
+	var err error
+	if withArgs {
+		var p []uint64
+		p, err = i.alloc.Call(ctx, uint64(len(msg)))
+		if err == nil && len(msg) > 0 && !i.mod.Memory().Write(uint32(p[0]), msg) {
+			return nil, errors.New("wasm: hassauth_alloc returned memory out of range")
+		}
+		if err == nil {
+			res, err = fn.Call(ctx, p[0], uint64(len(msg)))
+		}
+	} else {
+		res, err = fn.Call(ctx)
+	}
+	if err != nil {
+		return nil, &TrapError{Err: err, Stderr: i.stderr.String()}
+	}
+	ptr, n := uint32(res[0]>>32), uint32(res[0])
+	out, ok := i.mod.Memory().Read(ptr, n)
+	if !ok {
+		return nil, errors.New("wasm: answer out of range")
+	}
+	return append([]byte(nil), out...), nil
+}
+
+// tail keeps the last few kilobytes written to it.
+type tail struct {
+	mu  sync.Mutex
+	w   io.Writer
+	buf []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.w != nil {
+		t.w.Write(p)
+	}
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 4096 {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-4096:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
+
+// Engine runs one core in one instance of the module, called serially,
+// and password work on a pool of other instances. It implements
+// hosts/native's Engine; StepWire and the other *Wire methods take and
+// return the ABI's JSON directly.
+type Engine struct {
+	r    *Runtime
+	init []byte
+
+	mu   sync.Mutex
+	main *instance // nil after a trap, until Restore
+
+	pool chan *instance
+	// slots bounds the work instances.
+	slots chan struct{}
+}
+
+// NewEngine instantiates the module and initializes a core in it.
+func (r *Runtime) NewEngine(ctx context.Context, cfg core.Config, seed [32]byte) (*Engine, error) {
+	workers := r.opts.Workers
+	if workers <= 0 {
+		workers = max(1, runtime.NumCPU()-1)
+	}
+	e := &Engine{r: r, init: abi.AppendInit(nil, cfg, seed), pool: make(chan *instance, workers), slots: make(chan struct{}, workers)}
+	if err := e.start(ctx); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// start makes a fresh main instance with a core built from the init
+// message.
+func (e *Engine) start(ctx context.Context) error {
+	inst, err := e.r.instantiate(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := inst.call(ctx, inst.init, e.init, true)
+	if err == nil {
+		if ae := abi.ParseError(out); ae != nil {
+			err = ae
+			if ae.Code == abi.CodeConfig {
+				err = &core.ConfigError{Key: "config", Message: ae.Message}
+			}
+		}
+	}
+	if err != nil {
+		inst.close(ctx)
+		return err
+	}
+	e.main = inst
+	return nil
+}
+
+// ErrBroken is returned after a trap until Restore rebuilds the instance.
+var ErrBroken = errors.New("wasm: the instance trapped; restore it")
+
+// callMain runs fn on the main instance, forgetting the instance when it
+// traps.
+func (e *Engine) callMain(ctx context.Context, fn func(*instance) api.Function, msg []byte, withArgs bool) ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.main == nil {
+		return nil, ErrBroken
+	}
+	out, err := e.main.call(ctx, fn(e.main), msg, withArgs)
+	if err != nil {
+		var te *TrapError
+		if errors.As(err, &te) {
+			e.main.close(ctx)
+			e.main = nil
+		}
+		return nil, err
+	}
+	if ae := abi.ParseError(out); ae != nil {
+		return nil, ae
+	}
+	return out, nil
+}
+
+// StepWire runs an input's wire JSON and returns the output's.
+func (e *Engine) StepWire(ctx context.Context, input []byte) ([]byte, error) {
+	return e.callMain(ctx, func(i *instance) api.Function { return i.step }, input, true)
+}
+
+// Step implements native.Engine.
+func (e *Engine) Step(ctx context.Context, in core.Input) (core.Output, error) {
+	out, err := e.StepWire(ctx, core.AppendInput(nil, in))
+	if err != nil {
+		return core.Output{}, err
+	}
+	return core.ParseOutput(out)
+}
+
+// WorkWire computes a Work effect's wire JSON on a work instance and
+// returns the result's wire JSON. It may be called from many goroutines.
+func (e *Engine) WorkWire(ctx context.Context, work []byte) ([]byte, error) {
+	select {
+	case e.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-e.slots }()
+	var inst *instance
+	select {
+	case inst = <-e.pool:
+	default:
+		var err error
+		if inst, err = e.r.instantiate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	out, err := inst.call(ctx, inst.work, work, true)
+	if err != nil {
+		inst.close(ctx)
+		return nil, err
+	}
+	e.pool <- inst
+	if ae := abi.ParseError(out); ae != nil {
+		return nil, ae
+	}
+	return out, nil
+}
+
+// Work implements native.Engine.
+func (e *Engine) Work(ctx context.Context, w core.Work) (core.WorkResult, error) {
+	out, err := e.WorkWire(ctx, core.AppendWork(nil, w))
+	if err != nil {
+		return core.WorkResult{}, err
+	}
+	return core.ParseWorkResult(out)
+}
+
+// Snapshot implements native.Engine.
+func (e *Engine) Snapshot(ctx context.Context) ([]byte, error) {
+	return e.callMain(ctx, func(i *instance) api.Function { return i.snapshot }, nil, false)
+}
+
+// Restore implements native.Engine: it rebuilds the instance if it
+// trapped, then restores the snapshot into it.
+func (e *Engine) Restore(ctx context.Context, snapshot []byte) error {
+	e.mu.Lock()
+	if e.main == nil {
+		if err := e.start(ctx); err != nil {
+			e.mu.Unlock()
+			return err
+		}
+	}
+	e.mu.Unlock()
+	_, err := e.callMain(ctx, func(i *instance) api.Function { return i.restore }, snapshot, true)
+	return err
+}
+
+// Close implements native.Engine. It closes the engine's instances, not
+// the Runtime.
+func (e *Engine) Close(ctx context.Context) error {
+	e.mu.Lock()
+	if e.main != nil {
+		e.main.close(ctx)
+		e.main = nil
+	}
+	e.mu.Unlock()
+	for {
+		select {
+		case inst := <-e.pool:
+			inst.close(ctx)
+		default:
+			return nil
+		}
+	}
+}
+
+var _ native.Engine = (*Engine)(nil)
