@@ -12,7 +12,13 @@ E2E_CLIENT    := hosts/native/e2e/client
 BROWSER_TESTS := hosts/native/pages/testdata/browser
 NODE_DEPS     := $(E2E_CLIENT)/node_modules/.package-lock.json $(BROWSER_TESTS)/node_modules/.package-lock.json
 
-.PHONY: all run build test test-go node-deps screenshots bench lint fuzz vectors vectors-gen
+# The WebAssembly modules: the reactor that wazero and Node.js run, and the
+# JSON-lines command for any WASI runtime.
+WASM     ?= bin/hassauth.wasm
+WASI     ?= bin/hassauth-lines.wasm
+NODE     ?= node
+
+.PHONY: all run build wasm test test-go test-node node-deps screenshots bench lint fuzz vectors vectors-gen
 
 all: build
 
@@ -20,16 +26,28 @@ all: build
 run:
 	$(GO) run ./hosts/native/cmd/hassauth serve --config $(CONFIG) --listen $(LISTEN)
 
-## build: build the hassauth command into ./bin
-build:
+## build: build the hassauth command and its WebAssembly module into ./bin
+build: wasm
 	$(GO) build -o bin/hassauth ./hosts/native/cmd/hassauth
 
-## test: everything CI runs
-test: node-deps test-go
+## wasm: the core as a WebAssembly reactor (wazero, Node) and as a JSON-lines WASI command
+wasm:
+	@mkdir -p bin
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w' -o $(WASM) ./hosts/wasm/guest
+	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(WASI) ./hosts/wasi/lines
+	@ls -l $(WASM) $(WASI)
 
-test-go:
+## test: everything CI runs
+test: node-deps test-go test-node
+
+# The Go tests build the modules themselves when these are not set; with
+# them, every package uses the ones just built.
+test-go: wasm
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	HASSAUTH_WASM=$(abspath $(WASM)) HASSAUTH_WASI_COMMAND=$(abspath $(WASI)) $(GO) test -race -count=1 ./...
+
+test-node: wasm
+	HASSAUTH_WASM=$(abspath $(WASM)) $(NODE) --test hosts/wasi/node/
 
 ## node-deps: the pinned npm packages of the end-to-end and browser tests
 ## (those tests skip themselves without node, npm or chromium, unless CI is set)

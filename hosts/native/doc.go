@@ -17,6 +17,13 @@
 //	defer h.Close()
 //	http.ListenAndServe("127.0.0.1:8123", h)
 //
+// A panic in the core (or a trap in the WebAssembly engine) never takes a
+// Host down: the input that caused it is answered with an internal error
+// (500, a failed Call, a closed websocket) and the engine is rebuilt from
+// its last snapshot by replaying the inputs since, which is exact because
+// the core is deterministic; recovery.go explains the schedule of
+// snapshots.
+//
 // Embedders use Call for the core's operations (creating users, checking
 // access tokens for their own endpoints) and may mount the handler beside
 // their own routes.

@@ -52,6 +52,10 @@ type Options struct {
 	// NoLock skips the directory lock (tests that open one directory twice
 	// on purpose).
 	NoLock bool
+	// CheckpointInputs, when set, snapshots the engine for recovery after
+	// that many inputs whenever no effect is outstanding, instead of the
+	// adaptive schedule (see recovery.go). Tests set it low.
+	CheckpointInputs int
 }
 
 // Notifier delivers a one-time code through a notification service.
@@ -83,6 +87,18 @@ type Host struct {
 	conns   map[uint64]*wsConn
 	timer   *time.Timer
 	fatal   *core.Fatal
+
+	// What rebuilds a failed engine (recovery.go), owned by the loop.
+	factory     EngineFactory
+	cfg         core.Config
+	seed        [32]byte
+	cp          checkpoint
+	outstanding map[uint64]bool
+	// snapshotFailed is set once a snapshot failed, to log it once.
+	snapshotFailed bool
+	recoveries     int
+	// tickFaults counts ticks in a row that made the engine fail.
+	tickFaults int
 
 	closeOnce sync.Once
 	closed    atomic.Bool
@@ -140,6 +156,8 @@ func Open(opts Options) (*Host, error) {
 		replies: map[uint64]chan *core.Reply{},
 		calls:   map[uint64]chan *core.Result{},
 		conns:   map[uint64]*wsConn{},
+
+		outstanding: map[uint64]bool{},
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -190,7 +208,7 @@ func Open(opts Options) (*Host, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	h.eng = eng
+	h.eng, h.factory, h.cfg, h.seed = eng, factory, *cfg, seed
 	files, err := readStored(h.dir)
 	if err != nil {
 		eng.Close(context.Background())
@@ -205,7 +223,9 @@ func Open(opts Options) (*Host, error) {
 	h.timer.Stop()
 	// The load runs before the loop starts, so that a file that does not
 	// parse stops Open before anything could write.
-	out, err := eng.Step(context.Background(), core.Input{Now: h.micros(), Load: &core.Load{Files: files, Bans: bans}})
+	load := core.Input{Now: h.micros(), Load: &core.Load{Files: files, Bans: bans}}
+	t0 := time.Now()
+	out, err := eng.Step(context.Background(), load)
 	if err != nil {
 		eng.Close(context.Background())
 		return nil, err
@@ -225,6 +245,8 @@ func Open(opts Options) (*Host, error) {
 		workers = max(1, runtime.NumCPU()-1)
 	}
 	h.workSlots = make(chan struct{}, workers)
+	// Until the first snapshot, recovery replays from a fresh engine.
+	h.record(load, out, time.Since(t0))
 	h.apply(out)
 	h.wg.Add(1)
 	go h.loop()
@@ -274,31 +296,59 @@ func (h *Host) loop() {
 
 // step runs one input through the engine and applies its effects.
 func (h *Host) step(in core.Input) {
-	in.Now = h.micros()
-	h.stats.steps.Add(1)
-	out, err := h.eng.Step(context.Background(), in)
-	if err != nil {
-		h.log.Error("core failed on an input", "error", err)
-		h.failInput(in)
-		return
-	}
-	h.apply(out)
+	h.stepInput(in, false)
 }
 
-// failInput answers an input the engine could not handle.
+// stepInput steps in; retried marks an input the host made up after the
+// real one failed, which is not retried again.
+func (h *Host) stepInput(in core.Input, retried bool) {
+	in.Now = h.micros()
+	h.stats.steps.Add(1)
+	t0 := time.Now()
+	out, err := h.eng.Step(context.Background(), in)
+	if err != nil {
+		h.log.Error("the core failed on an input; answering it with an error and rebuilding the engine", "error", err)
+		h.failInput(in)
+		h.rebuild()
+		if in.Tick != nil {
+			// A timer that fails would fail again at once: back off.
+			h.tickFaults++
+			h.timer.Stop()
+			h.timer.Reset(min(time.Second<<min(h.tickFaults, 6), time.Minute))
+		}
+		// The request that awaited this result would wait for ever: tell
+		// the core the result is lost.
+		if lost, ok := failedResult(in); ok && !retried {
+			h.stepInput(lost, true)
+		}
+		return
+	}
+	if in.Tick != nil {
+		h.tickFaults = 0
+	}
+	h.record(in, out, time.Since(t0))
+	h.apply(out)
+	h.maybeCheckpoint()
+}
+
+// failInput answers an input the engine could not handle: 500 for a
+// request, an error for a call, a closed connection for a websocket
+// event.
 func (h *Host) failInput(in core.Input) {
+	var conn uint64
 	switch {
 	case in.HTTP != nil:
-		h.deliverReply(&core.Reply{ID: in.HTTP.ID, Status: 500,
-			Header: []core.Header{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}},
-			Body:   []byte("500 Internal Server Error\n\nServer got itself in trouble")})
+		h.deliverReply(internalErrorReply(in.HTTP.ID))
 	case in.Call != nil:
-		h.deliverResult(&core.Result{ID: in.Call.ID, Error: &core.CallError{Code: "internal_error", Message: "the core failed on this call"}})
+		h.deliverResult(internalErrorResult(in.Call.ID))
 	case in.WSMessage != nil:
-		if c := h.conns[in.WSMessage.Conn]; c != nil {
-			c.close(1011, "internal error")
-			delete(h.conns, c.id)
-		}
+		conn = in.WSMessage.Conn
+	case in.WSOpen != nil:
+		conn = in.WSOpen.Conn
+	}
+	if c := h.conns[conn]; c != nil {
+		c.close(1011, "internal error")
+		delete(h.conns, c.id)
 	}
 }
 

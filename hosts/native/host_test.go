@@ -52,9 +52,18 @@ type server struct {
 
 func start(t *testing.T, dir string, cfg *core.Config) *server {
 	t.Helper()
-	h, err := native.Open(native.Options{ConfigDir: dir, Config: cfg})
+	return startWith(t, native.Options{ConfigDir: dir, Config: cfg})
+}
+
+// startWith opens a host on the engine under test (see TestMain).
+func startWith(t *testing.T, opts native.Options) *server {
+	t.Helper()
+	if opts.Engine == nil {
+		opts.Engine = engineForTest(t)
+	}
+	h, err := native.Open(opts)
 	require.NoError(t, err)
-	s := &server{t: t, host: h, srv: httptest.NewServer(h), dir: dir}
+	s := &server{t: t, host: h, srv: httptest.NewServer(h), dir: opts.ConfigDir}
 	t.Cleanup(s.stop)
 	return s
 }

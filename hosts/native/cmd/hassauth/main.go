@@ -1,7 +1,7 @@
 // Command hassauth serves Home Assistant's auth API from a Home Assistant
 // configuration directory and manages its users and tokens.
 //
-//	hassauth serve [--config DIR] [--listen ADDR] [--engine native|wasm]
+//	hassauth serve [--config DIR] [--listen ADDR] [--engine native|wasm] [--wasm-module FILE]
 //	hassauth user add --config DIR --username U --password P [--name N] [--group G]
 //	hassauth user list|passwd|remove ...
 //	hassauth token list|revoke ...
@@ -32,7 +32,7 @@ import (
 const usage = `hassauth: Home Assistant's auth API, standalone.
 
 Usage:
-  hassauth serve [--config DIR] [--listen ADDR] [--engine native|wasm]
+  hassauth serve [--config DIR] [--listen ADDR] [--engine native|wasm] [--wasm-module FILE]
   hassauth user add --username U --password P [--name N] [--group G] [--local-only] [--config DIR]
   hassauth user list [--config DIR]
   hassauth user passwd --username U --password P [--config DIR]
@@ -48,7 +48,7 @@ func main() {
 }
 
 // engines maps --engine values to engine factories; the WebAssembly engine
-// registers itself when built in.
+// registers itself from wasm.go.
 var engines = map[string]native.EngineFactory{"native": native.NativeEngine}
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -107,6 +107,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fs, dir := newFlags("serve", "serve [--config DIR] [--listen ADDR] [--engine native|wasm]", stderr)
 	listen := fs.String("listen", "127.0.0.1:8123", "`address` to listen on")
 	engine := fs.String("engine", "native", "engine to run the core on: native or wasm")
+	fs.StringVar(&wasmModule, "wasm-module", "", "WebAssembly `module` for --engine wasm (default: hassauth.wasm beside the executable)")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
