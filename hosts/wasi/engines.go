@@ -128,11 +128,15 @@ func (e *nativeEngine) Close() error { return nil }
 
 type wazeroEngine struct{ e *wasm.Engine }
 
-func (w wazeroEngine) Step(ctx context.Context, b []byte) ([]byte, error) { return w.e.StepWire(ctx, b) }
-func (w wazeroEngine) Work(ctx context.Context, b []byte) ([]byte, error) { return w.e.WorkWire(ctx, b) }
-func (w wazeroEngine) Snapshot(ctx context.Context) ([]byte, error)       { return w.e.Snapshot(ctx) }
-func (w wazeroEngine) Restore(ctx context.Context, b []byte) error        { return w.e.Restore(ctx, b) }
-func (w wazeroEngine) Close() error                                       { return w.e.Close(context.Background()) }
+func (w wazeroEngine) Step(ctx context.Context, b []byte) ([]byte, error) {
+	return w.e.StepWire(ctx, b)
+}
+func (w wazeroEngine) Work(ctx context.Context, b []byte) ([]byte, error) {
+	return w.e.WorkWire(ctx, b)
+}
+func (w wazeroEngine) Snapshot(ctx context.Context) ([]byte, error) { return w.e.Snapshot(ctx) }
+func (w wazeroEngine) Restore(ctx context.Context, b []byte) error  { return w.e.Restore(ctx, b) }
+func (w wazeroEngine) Close() error                                 { return w.e.Close(context.Background()) }
 
 var shared struct {
 	once sync.Once
