@@ -7,6 +7,8 @@
 // (make wasm does). The exports are documented in ../ABI.md.
 package main
 
+//lint:file-ignore U1000 the host calls these through //go:wasmexport
+
 import (
 	"unsafe"
 
