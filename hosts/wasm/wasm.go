@@ -88,24 +88,7 @@ func Load(ctx context.Context, module []byte, opts Options) (*Runtime, error) {
 			return nil, fmt.Errorf("wasm: the module does not export %s: not a hassauth reactor", name)
 		}
 	}
-	r := &Runtime{rt: rt, compiled: compiled, opts: opts}
-	// Check the ABI version once, on a throwaway instance.
-	inst, err := r.instantiate(ctx)
-	if err != nil {
-		rt.Close(ctx)
-		return nil, err
-	}
-	defer inst.close(ctx)
-	v, err := inst.version.Call(ctx)
-	if err != nil {
-		rt.Close(ctx)
-		return nil, err
-	}
-	if int32(v[0]) != abi.Version {
-		rt.Close(ctx)
-		return nil, fmt.Errorf("wasm: module speaks ABI version %d, this host %d", int32(v[0]), abi.Version)
-	}
-	return r, nil
+	return &Runtime{rt: rt, compiled: compiled, opts: opts}, nil
 }
 
 // LoadFile compiles the module at path.
@@ -154,8 +137,19 @@ func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
 		return nil, fmt.Errorf("wasm: instantiate: %w", err)
 	}
 	f := mod.ExportedFunction
-	return &instance{mod: mod, version: f("hassauth_abi_version"), alloc: f("hassauth_alloc"), init: f("hassauth_init"),
-		step: f("hassauth_step"), work: f("hassauth_work"), snapshot: f("hassauth_snapshot"), restore: f("hassauth_restore"), stderr: t}, nil
+	inst := &instance{mod: mod, version: f("hassauth_abi_version"), alloc: f("hassauth_alloc"), init: f("hassauth_init"),
+		step: f("hassauth_step"), work: f("hassauth_work"), snapshot: f("hassauth_snapshot"), restore: f("hassauth_restore"), stderr: t}
+	// Every instance checks, which costs a call: no separate instance
+	// just for the check.
+	v, err := inst.version.Call(ctx)
+	if err == nil && int32(v[0]) != abi.Version {
+		err = fmt.Errorf("wasm: module speaks ABI version %d, this host %d", int32(v[0]), abi.Version)
+	}
+	if err != nil {
+		mod.Close(ctx)
+		return nil, err
+	}
+	return inst, nil
 }
 
 func (i *instance) close(ctx context.Context) { i.mod.Close(ctx) }
