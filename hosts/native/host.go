@@ -396,8 +396,10 @@ func (h *Host) apply(out core.Output) {
 				writeFailed = true
 			}
 		case ef.Work != nil:
-			w := *ef.Work
-			h.goAsync(func() { h.doWork(w) })
+			// The engine is read here, on the loop: recovery may replace
+			// h.eng while the work runs.
+			w, eng := *ef.Work, h.eng
+			h.goAsync(func() { h.doWork(eng, w) })
 		case ef.Fetch != nil:
 			f := *ef.Fetch
 			h.goAsync(func() { h.submit(hostInput{in: core.Input{FetchDone: h.fetch(f)}}) })
@@ -478,13 +480,13 @@ func (h *Host) logLine(l *core.Log) {
 }
 
 // doWork computes password work off the loop, a few at a time.
-func (h *Host) doWork(w core.Work) {
+func (h *Host) doWork(eng Engine, w core.Work) {
 	select {
 	case h.workSlots <- struct{}{}:
 	case <-h.done:
 		return
 	}
-	r, err := h.eng.Work(context.Background(), w)
+	r, err := eng.Work(context.Background(), w)
 	<-h.workSlots
 	if err != nil {
 		r = core.WorkResult{ID: w.ID, Error: err.Error()}
