@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hassauth/hassauth/core/authstore"
+	"github.com/hassauth/hassauth/core/jwt"
 	"github.com/hassauth/hassauth/core/network"
 	"github.com/hassauth/hassauth/core/orjson"
 	"github.com/hassauth/hassauth/core/schema"
@@ -74,6 +75,12 @@ func (c *Core) AppendSnapshot(b []byte) ([]byte, error) {
 	e.Int(int64(c.nextID))
 	e.Key("rng")
 	e.String(base64.StdEncoding.EncodeToString(c.rng.marshal()))
+	e.Key("journal_used")
+	e.Bool(c.journalUsed)
+	e.Key("sign_key")
+	encKey(e, c.signKey)
+	e.Key("external_key")
+	encKey(e, c.externalKey)
 
 	e.Key("timers")
 	e.BeginObject()
@@ -168,6 +175,13 @@ func (c *Core) AppendSnapshot(b []byte) ([]byte, error) {
 	}
 	e.EndArray()
 
+	e.Key("mfa_setups")
+	e.BeginArray()
+	for _, id := range sortedKeys(c.mfaSetups) {
+		encSetupFlow(e, c.mfaSetups[id])
+	}
+	e.EndArray()
+
 	e.Key("codes")
 	e.BeginArray()
 	keys := make([]codeKey, 0, len(c.codes))
@@ -217,6 +231,8 @@ func (c *Core) AppendSnapshot(b []byte) ([]byte, error) {
 		e.String(conn.TokenID)
 		e.Key("last_id")
 		e.Int(conn.LastID)
+		e.Key("user_agent")
+		e.String(conn.userAgent)
 		e.EndObject()
 	}
 	e.EndArray()
@@ -270,6 +286,62 @@ func encFlow(e *orjson.Encoder, f *loginFlow) {
 	e.Key("scratch")
 	e.Value(f.Scratch)
 	e.EndObject()
+}
+
+func encSetupFlow(e *orjson.Encoder, f *mfaSetupFlow) {
+	e.BeginObject()
+	e.Key("id")
+	e.String(f.ID)
+	e.Key("module_id")
+	e.String(f.ModuleID)
+	e.Key("user_id")
+	e.String(f.UserID)
+	e.Key("step_id")
+	e.String(f.StepID)
+	e.Key("has_form")
+	e.Bool(f.Form != nil)
+	e.Key("touched")
+	e.Int(f.Touched)
+	e.Key("secret")
+	e.String(f.Secret)
+	e.Key("url")
+	e.String(f.URL)
+	e.Key("qr_code")
+	e.String(f.QRCode)
+	e.Key("counter")
+	e.Int(int64(f.Counter))
+	e.Key("service")
+	e.String(f.Service)
+	e.Key("target")
+	e.StringOrNull(f.Target)
+	e.Key("code_error")
+	e.String(f.CodeError)
+	e.EndObject()
+}
+
+// encKey writes a signing key's prepared state, or null.
+func encKey(e *orjson.Encoder, k *jwt.Key) {
+	if k == nil {
+		e.Null()
+		return
+	}
+	b, _ := k.MarshalBinary()
+	e.String(base64.StdEncoding.EncodeToString(b))
+}
+
+func decKey(v orjson.Value) (*jwt.Key, error) {
+	if v.Kind == orjson.Null {
+		return nil, nil
+	}
+	b, err := base64.StdEncoding.DecodeString(v.Str)
+	if err != nil {
+		return nil, snapErr("bad key state")
+	}
+	k := new(jwt.Key)
+	if err := k.UnmarshalBinary(b); err != nil {
+		return nil, snapErr(err.Error())
+	}
+	return k, nil
 }
 
 func encCredential(e *orjson.Encoder, cr *authstore.Credential) {
@@ -396,6 +468,15 @@ func (c *Core) restore(snapshot []byte) error {
 	if err != nil || unmarshalRNG(c.rng, rng) != nil {
 		return snapErr("bad rng state")
 	}
+	c.journalUsed = f.bool("journal_used")
+	sk, _ := f.get("sign_key")
+	if c.signKey, err = decKey(sk); err != nil {
+		return err
+	}
+	xk, _ := f.get("external_key")
+	if c.externalKey, err = decKey(xk); err != nil {
+		return err
+	}
 
 	if m, ok := f.get("timers"); ok {
 		g := obj(m)
@@ -485,6 +566,19 @@ func (c *Core) restore(snapshot []byte) error {
 		}
 		c.flows[fl.ID] = fl
 	})
+	f.list("mfa_setups", func(it orjson.Value) {
+		sf, err := c.setupFlowFrom(it)
+		if err != nil {
+			if ferr == nil {
+				ferr = err
+			}
+			return
+		}
+		if c.mfaSetups == nil {
+			c.mfaSetups = map[string]*mfaSetupFlow{}
+		}
+		c.mfaSetups[sf.ID] = sf
+	})
 	f.list("codes", func(it orjson.Value) {
 		g := obj(it)
 		ac := &authCode{Created: g.int("created"), Challenge: g.str("challenge")}
@@ -495,7 +589,7 @@ func (c *Core) restore(snapshot []byte) error {
 	})
 	f.list("conns", func(it orjson.Value) {
 		g := obj(it)
-		conn := &wsConn{ID: g.uint("id"), Authed: g.bool("authed"), UserID: g.str("user_id"), TokenID: g.str("token_id"), LastID: g.int("last_id")}
+		conn := &wsConn{ID: g.uint("id"), Authed: g.bool("authed"), UserID: g.str("user_id"), TokenID: g.str("token_id"), LastID: g.int("last_id"), userAgent: g.str("user_agent")}
 		if s := g.str("ip"); s != "" {
 			ip, err := network.ParseIP(s)
 			if err != nil {
@@ -601,6 +695,57 @@ func (c *Core) flowFrom(v orjson.Value) (*loginFlow, error) {
 	return fl, nil
 }
 
+func (c *Core) setupFlowFrom(v orjson.Value) (*mfaSetupFlow, error) {
+	g := obj(v)
+	f := &mfaSetupFlow{
+		ID:        g.str("id"),
+		ModuleID:  g.str("module_id"),
+		UserID:    g.str("user_id"),
+		StepID:    g.str("step_id"),
+		Touched:   g.int("touched"),
+		Secret:    g.str("secret"),
+		URL:       g.str("url"),
+		QRCode:    g.str("qr_code"),
+		Counter:   g.uint("counter"),
+		Service:   g.str("service"),
+		Target:    g.ptrStr("target"),
+		CodeError: g.str("code_error"),
+	}
+	if g.err != nil {
+		return nil, g.err
+	}
+	if g.bool("has_form") {
+		form, err := c.rebuildSetupForm(f)
+		if err != nil {
+			return nil, err
+		}
+		f.Form = form
+	}
+	return f, nil
+}
+
+// rebuildSetupForm makes the form an MFA setup flow's step showed.
+func (c *Core) rebuildSetupForm(f *mfaSetupFlow) (*schema.Schema, error) {
+	switch m := c.mfaModule(f.ModuleID).(type) {
+	case *mfaExample:
+		if f.StepID == stepInit {
+			return schema.MFAPin, nil
+		}
+	case *mfaTOTP:
+		if f.StepID == stepInit {
+			return schema.MFACode, nil
+		}
+	case *mfaNotify:
+		switch f.StepID {
+		case stepInit:
+			return notifyChoiceForm(m.availableServices(c)), nil
+		case stepSetup:
+			return schema.MFACode, nil
+		}
+	}
+	return nil, snapErr("cannot rebuild the form of setup flow " + f.ID + " at step " + f.StepID)
+}
+
 // credentialFrom reads a credential. A stored one (not new) that the store
 // still has is the store's own object, as it was before the snapshot, so
 // that a change through either reference is seen by both.
@@ -652,10 +797,18 @@ func (c *Core) rebuildForm(f *loginFlow) (*schema.Schema, error) {
 			return form, nil
 		}
 	}
-	switch p.(type) {
-	case *homeAssistantProvider, *exampleProvider:
+	switch p := p.(type) {
+	case *homeAssistantProvider, *exampleProvider, *commandLineProvider:
 		if f.StepID == stepInit {
 			return schema.HomeAssistantLogin, nil
+		}
+	case *trustedNetworksProvider:
+		// The init step's first display, which only reads: the users
+		// offered to the flow's address.
+		if f.StepID == stepInit {
+			if r := p.init(c, f, nil); r.kind == resultForm && r.form != nil {
+				return r.form, nil
+			}
 		}
 	}
 	return nil, snapErr("cannot rebuild the form of flow " + f.ID + " at step " + f.StepID)
@@ -696,29 +849,88 @@ func (m *mfaTOTP) restoreState(v orjson.Value) error {
 }
 
 func (m *mfaExample) appendState(e *orjson.Encoder) {
-	e.BeginObject()
-	e.Key("order")
 	e.BeginArray()
-	for _, id := range m.order {
-		e.String(id)
-	}
-	e.EndArray()
-	e.Key("pins")
-	e.BeginArray()
-	for _, id := range sortedKeys(m.pins) {
+	for _, d := range m.data {
 		e.BeginArray()
-		e.String(id)
-		e.String(m.pins[id])
+		e.String(d.UserID)
+		e.String(d.PIN)
 		e.EndArray()
 	}
 	e.EndArray()
-	e.EndObject()
 }
 
 func (m *mfaExample) restoreState(v orjson.Value) error {
-	g := obj(v)
-	m.order = g.strings("order")
-	m.pins = map[string]string{}
-	g.list("pins", func(it orjson.Value) { m.pins[pairKey(it)] = pairValue(it).Str })
-	return g.err
+	if v.Kind != orjson.Array {
+		return errors.New("insecure_example state must be a list")
+	}
+	m.data = nil
+	for _, it := range v.Arr {
+		m.data = append(m.data, ExamplePIN{UserID: pairKey(it), PIN: pairValue(it).Str})
+	}
+	return nil
+}
+
+func (m *mfaNotify) appendState(e *orjson.Encoder) {
+	e.BeginArray()
+	for _, id := range m.order {
+		s := m.users[id]
+		e.BeginArray()
+		e.String(id)
+		e.StringOrNull(s.service)
+		e.StringOrNull(s.target)
+		e.EndArray()
+	}
+	e.EndArray()
+}
+
+func (m *mfaNotify) restoreState(v orjson.Value) error {
+	if v.Kind != orjson.Array {
+		return errors.New("notify state must be a list")
+	}
+	m.users = map[string]*notifySetting{}
+	m.order = nil
+	for _, it := range v.Arr {
+		if it.Kind != orjson.Array || len(it.Arr) != 3 {
+			return errors.New("a notify user is [user_id, service, target]")
+		}
+		m.order = append(m.order, it.Arr[0].Str)
+		m.users[it.Arr[0].Str] = &notifySetting{service: strOrNull(it.Arr[1]), target: strOrNull(it.Arr[2])}
+	}
+	return nil
+}
+
+func (p *commandLineProvider) appendState(e *orjson.Encoder) {
+	e.BeginArray()
+	for _, name := range sortedKeys(p.userMeta) {
+		m := p.userMeta[name]
+		e.BeginArray()
+		e.String(name)
+		e.StringOrNull(m.name)
+		e.StringOrNull(m.group)
+		e.StringOrNull(m.localOnly)
+		e.EndArray()
+	}
+	e.EndArray()
+}
+
+func (p *commandLineProvider) restoreState(v orjson.Value) error {
+	if v.Kind != orjson.Array {
+		return errors.New("command_line state must be a list")
+	}
+	p.userMeta = map[string]commandMeta{}
+	for _, it := range v.Arr {
+		if it.Kind != orjson.Array || len(it.Arr) != 4 {
+			return errors.New("a command_line user is [username, name, group, local_only]")
+		}
+		p.userMeta[it.Arr[0].Str] = commandMeta{name: strOrNull(it.Arr[1]), group: strOrNull(it.Arr[2]), localOnly: strOrNull(it.Arr[3])}
+	}
+	return nil
+}
+
+func strOrNull(v orjson.Value) *string {
+	if v.Kind != orjson.String {
+		return nil
+	}
+	s := v.Str
+	return &s
 }

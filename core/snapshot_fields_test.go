@@ -37,6 +37,19 @@ var snapshotCoverage = map[reflect.Type]map[string]string{
 		"bans":      "bans",
 		"haUsers":   "ha_users",
 		"out":       "not written: the effects of the step in progress",
+
+		"mfaSetups":   "mfa_setups",
+		"journalUsed": "journal_used",
+		"signKey":     "sign_key (jwt.Key.MarshalBinary)",
+		"externalKey": "external_key (jwt.Key.MarshalBinary)",
+	},
+	reflect.TypeFor[mfaSetupFlow](): {
+		"ID": "id", "ModuleID": "module_id", "UserID": "user_id", "StepID": "step_id",
+		"Form":    "has_form; rebuilt from the module and step by rebuildSetupForm",
+		"Touched": "touched",
+		"Busy":    "not written: only true while a continuation waits",
+		"Secret":  "secret", "URL": "url", "QRCode": "qr_code", "Counter": "counter",
+		"Service": "service", "Target": "target", "CodeError": "code_error",
 	},
 	reflect.TypeFor[loginFlow](): {
 		"ID": "id", "Handler": "handler", "CreatedAt": "created_at", "IP": "ip",
@@ -55,6 +68,7 @@ var snapshotCoverage = map[reflect.Type]map[string]string{
 	reflect.TypeFor[codeKey]():  {"ClientID": "client_id", "Code": "code"},
 	reflect.TypeFor[wsConn](): {
 		"ID": "id", "IP": "ip", "Authed": "authed", "UserID": "user_id", "TokenID": "token_id", "LastID": "last_id",
+		"userAgent": "user_agent",
 	},
 	reflect.TypeFor[timers]():    {"list": "timers.list", "seq": "timers.seq"},
 	reflect.TypeFor[timer]():     {"At": "[0]", "Kind": "[1]", "Key": "[2]", "Seq": "[3]"},
@@ -70,7 +84,14 @@ var snapshotCoverage = map[reflect.Type]map[string]string{
 	reflect.TypeFor[exampleProvider]():       {"providerBase": "config", "users": "config"},
 	reflect.TypeFor[mfaBase]():               {"moduleID": "config", "title": "config", "retries": "config"},
 	reflect.TypeFor[mfaTOTP]():               {"mfaBase": "config", "secrets": "appendState", "order": "appendState"},
-	reflect.TypeFor[mfaExample]():            {"mfaBase": "config", "pins": "appendState", "order": "appendState"},
+	reflect.TypeFor[mfaExample]():            {"mfaBase": "config", "data": "appendState (setup changes it)"},
+	reflect.TypeFor[mfaNotify](): {"mfaBase": "config", "include": "config", "exclude": "config", "message": "config",
+		"users": "appendState", "order": "appendState"},
+	reflect.TypeFor[notifySetting]():           {"service": "appendState", "target": "appendState"},
+	reflect.TypeFor[trustedNetworksProvider](): {"providerBase": "config", "networks": "config", "rules": "config", "bypass": "config"},
+	reflect.TypeFor[commandLineProvider](): {"providerBase": "config", "command": "config", "args": "config", "useMeta": "config",
+		"userMeta": "appendState (memory only in Home Assistant too, but a restore is not a restart)"},
+	reflect.TypeFor[commandMeta](): {"name": "appendState", "group": "appendState", "localOnly": "appendState"},
 }
 
 func TestSnapshotCoversEveryField(t *testing.T) {
@@ -98,10 +119,13 @@ var (
 	providerSamples = map[string]ProviderConfig{
 		"homeassistant":    {Type: "homeassistant"},
 		"insecure_example": {Type: "insecure_example", Users: []ExampleUser{}},
+		"trusted_networks": {Type: "trusted_networks", TrustedNetworks: []string{"192.168.0.0/24"}},
+		"command_line":     {Type: "command_line", Command: "/bin/true"},
 	}
 	mfaSamples = map[string]MFAModuleConfig{
 		"totp":             {Type: "totp"},
 		"insecure_example": {Type: "insecure_example", Data: []ExamplePIN{}},
+		"notify":           {Type: "notify"},
 	}
 )
 

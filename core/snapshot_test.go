@@ -39,6 +39,8 @@ type recorder struct {
 	access   []string
 	conns    []uint64
 	users    []string
+	setups   []string
+	wsID     int
 }
 
 var propUsers = []string{"alice", "bob", "carol"}
@@ -57,13 +59,44 @@ func (r *recorder) step(in core.Input) []core.Effect {
 		r.outputs = append(r.outputs, core.AppendOutput(nil, out))
 		for _, e := range out.Effects {
 			all = append(all, e)
-			if e.Work != nil {
+			switch {
+			case e.Work != nil:
 				res := core.DoWork(*e.Work)
 				queue = append(queue, core.Input{WorkDone: &res})
+			case e.Run != nil:
+				// The command_line provider's command: the right password
+				// passes and prints a name.
+				res := core.RunResult{ID: e.Run.ID, ExitCode: 1}
+				for _, env := range e.Run.Env {
+					if env.Name == "password" && env.Value == propPassword {
+						res = core.RunResult{ID: e.Run.ID, Stdout: []byte("name = Commander\n")}
+					}
+				}
+				queue = append(queue, core.Input{RunDone: &res})
+			case e.Notify != nil:
+				queue = append(queue, core.Input{NotifyDone: &core.NotifyResult{ID: e.Notify.ID}})
+			case e.Send != nil:
+				r.collectWS(e.Send.Data)
 			}
 		}
 	}
 	return all
+}
+
+// collectWS keeps the setup flow ids that websocket results carry.
+func (r *recorder) collectWS(data []byte) {
+	var m struct {
+		Result struct {
+			Type   string `json:"type"`
+			FlowID string `json:"flow_id"`
+		} `json:"result"`
+	}
+	if json.Unmarshal(data, &m) == nil && m.Result.FlowID != "" {
+		r.setups = slices.DeleteFunc(r.setups, func(f string) bool { return f == m.Result.FlowID })
+		if m.Result.Type == "form" {
+			r.setups = append(r.setups, m.Result.FlowID)
+		}
+	}
 }
 
 // pick returns the newest item half of the time, another one otherwise,
@@ -130,8 +163,8 @@ func (r *recorder) collect(m map[string]any) {
 // action runs one randomly chosen client or embedder action.
 func (r *recorder) action() {
 	const client = "https://example.com/app"
-	handlers := [][]any{{"homeassistant", nil}, {"insecure_example", nil}}
-	switch r.rnd.IntN(17) {
+	handlers := [][]any{{"homeassistant", nil}, {"insecure_example", nil}, {"trusted_networks", nil}, {"command_line", nil}}
+	switch r.rnd.IntN(19) {
 	case 0:
 		u := r.pick(propUsers)
 		args, _ := json.Marshal(map[string]any{"username": u, "password": propPassword})
@@ -144,14 +177,19 @@ func (r *recorder) action() {
 			}
 		}
 	case 1, 2:
-		_, m := r.postJSON("/auth/login_flow", map[string]any{"client_id": client, "handler": handlers[r.rnd.IntN(2)], "redirect_uri": client + "/cb"})
+		_, m := r.postJSON("/auth/login_flow", map[string]any{"client_id": client, "handler": handlers[r.rnd.IntN(len(handlers))], "redirect_uri": client + "/cb"})
 		r.collect(m)
 	case 3, 4, 16:
 		pw := propPassword
 		if r.rnd.IntN(8) == 0 {
 			pw = "wrong"
 		}
-		_, m := r.postJSON("/auth/login_flow/"+r.pick(r.flows), map[string]any{"client_id": client, "username": r.pick(propUsers), "password": pw})
+		body := map[string]any{"client_id": client, "username": r.pick(propUsers), "password": pw}
+		if r.rnd.IntN(4) == 0 {
+			// The trusted_networks provider's user choice.
+			body = map[string]any{"client_id": client, "user": r.pick(r.users)}
+		}
+		_, m := r.postJSON("/auth/login_flow/"+r.pick(r.flows), body)
 		r.collect(m)
 	case 5:
 		// An MFA step: a PIN, a module choice, or nonsense.
@@ -182,18 +220,36 @@ func (r *recorder) action() {
 	case 11:
 		r.nextConn++
 		r.conns = append(r.conns, r.nextConn)
-		r.step(core.Input{WSOpen: &core.WSOpen{Conn: r.nextConn, Remote: "192.168.1.20:6000"}})
-	case 12:
+		r.step(core.Input{WSOpen: &core.WSOpen{Conn: r.nextConn, Remote: "192.168.1.20:6000", Header: []core.Header{{Name: "user-agent", Value: "prop/1"}}}})
+		if len(r.access) > 0 {
+			msg, _ := json.Marshal(map[string]any{"type": "auth", "access_token": r.access[len(r.access)-1]})
+			r.step(core.Input{WSMessage: &core.WSMessage{Conn: r.nextConn, Data: msg}})
+		}
+	case 12, 17, 18:
 		if len(r.conns) == 0 {
 			return
 		}
-		conn := r.conns[r.rnd.IntN(len(r.conns))]
+		conn := r.conns[len(r.conns)-1]
+		if r.rnd.IntN(3) == 0 {
+			conn = r.conns[r.rnd.IntN(len(r.conns))]
+		}
 		var msg []byte
-		switch r.rnd.IntN(3) {
-		case 0:
+		r.wsID += 1 + r.rnd.IntN(2)
+		modules := []string{"insecure_example", "totp", "notify"}
+		switch r.rnd.IntN(9) {
+		case 0, 1:
 			msg, _ = json.Marshal(map[string]any{"type": "auth", "access_token": r.pick(r.access)})
-		case 1:
-			msg, _ = json.Marshal(map[string]any{"id": r.rnd.IntN(50), "type": "ping"})
+		case 2:
+			msg, _ = json.Marshal(map[string]any{"id": r.wsID, "type": "ping"})
+		case 3:
+			msg, _ = json.Marshal(map[string]any{"id": r.wsID, "type": "auth/setup_mfa", "mfa_module_id": modules[r.rnd.IntN(3)]})
+		case 4, 5:
+			inputs := []map[string]any{{"pin": "4321"}, {"code": "123456"}, {"notify_service": "mobile_app"}, {}}
+			msg, _ = json.Marshal(map[string]any{"id": r.wsID, "type": "auth/setup_mfa", "flow_id": r.pick(r.setups), "user_input": inputs[r.rnd.IntN(len(inputs))]})
+		case 6:
+			msg, _ = json.Marshal(map[string]any{"id": r.wsID, "type": "auth/sign_path", "path": "/api/camera", "expires": 30})
+		case 7:
+			msg, _ = json.Marshal(map[string]any{"id": r.wsID, "type": "auth/long_lived_access_token", "client_name": "lltoken " + strconv.Itoa(r.wsID), "lifespan": 10})
 		default:
 			r.step(core.Input{WSClosed: &core.WSClosed{Conn: conn}})
 			return
@@ -219,7 +275,7 @@ func (r *recorder) action() {
 	}
 }
 
-// propConfig has two providers and two MFA modules, and bans after four
+// propConfig has every provider and MFA module type, and bans after four
 // failed logins, so that random runs reach flows in every step.
 func propConfig(userIDs []string) core.Config {
 	pins := []core.ExamplePIN{}
@@ -232,8 +288,11 @@ func propConfig(userIDs []string) core.Config {
 		Providers: []core.ProviderConfig{
 			{Type: "homeassistant"},
 			{Type: "insecure_example", Users: []core.ExampleUser{{Username: "alice", Password: propPassword}, {Username: "dave", Password: propPassword}}},
+			{Type: "trusted_networks", TrustedNetworks: []string{"192.168.1.0/24"}},
+			{Type: "command_line", Command: "/usr/local/bin/check", Meta: true},
 		},
-		MFAModules: []core.MFAModuleConfig{{Type: "totp"}, {Type: "insecure_example", Data: pins}},
+		MFAModules:     []core.MFAModuleConfig{{Type: "totp"}, {Type: "insecure_example", Data: pins}, {Type: "notify"}},
+		NotifyServices: []string{"mobile_app"},
 		// The main client is a trusted proxy, which is never banned; the
 		// other one is.
 		HTTP: core.HTTPConfig{LoginAttemptsThreshold: &threshold, TrustedProxies: []string{"192.168.1.10/32"}},

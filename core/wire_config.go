@@ -11,7 +11,9 @@ import (
 // Assistant's configuration keys where one exists. A slice is written when
 // it is non-nil, even empty, and a pointer when it is non-nil, so that a
 // Config survives the trip exactly: an empty auth_mfa_modules list means
-// "no modules" while a missing one means Home Assistant's default. Unknown
+// "no modules" while a missing one means Home Assistant's default.
+// trusted_users is a list of {"network", "users": [{"user_id"} or
+// {"group"}]}, the form the conformance vectors already used. Unknown
 // keys are errors, so that a misspelt key in a vector cannot pass
 // unnoticed.
 
@@ -55,6 +57,7 @@ func AppendConfig(b []byte, cfg Config) []byte {
 	}
 	optInt(e, "bcrypt_cost", int64(cfg.BcryptCost))
 	optStrings(e, "urls", cfg.URLs)
+	optStrings(e, "notify_services", cfg.NotifyServices)
 	optBool(e, "fault_injection", cfg.FaultInjection)
 	e.EndObject()
 	return e.Bytes()
@@ -101,25 +104,24 @@ func encProviderConfig(e *orjson.Encoder, p *ProviderConfig) {
 	}
 	optStrings(e, "trusted_networks", p.TrustedNetworks)
 	if p.TrustedUsers != nil {
-		// Home Assistant's shape: {network: [user_id | {"group": id}]}.
 		e.Key("trusted_users")
-		e.BeginObject()
+		e.BeginArray()
 		for _, tu := range p.TrustedUsers {
-			e.Key(tu.Network)
+			e.BeginObject()
+			e.Key("network")
+			e.String(tu.Network)
+			e.Key("users")
 			e.BeginArray()
 			for _, u := range tu.Users {
-				if u.Group != "" {
-					e.BeginObject()
-					e.Key("group")
-					e.String(u.Group)
-					e.EndObject()
-				} else {
-					e.String(u.UserID)
-				}
+				e.BeginObject()
+				optStr(e, "user_id", u.UserID)
+				optStr(e, "group", u.Group)
+				e.EndObject()
 			}
 			e.EndArray()
+			e.EndObject()
 		}
-		e.EndObject()
+		e.EndArray()
 	}
 	optBool(e, "allow_bypass_login", p.AllowBypassLogin)
 	optStr(e, "command", p.Command)
@@ -166,11 +168,12 @@ func ParseConfig(b []byte) (Config, error) {
 // or an init message's "config" member).
 func ConfigFromValue(v orjson.Value) (Config, error) {
 	f := obj(v)
-	f.only("config", "ha_version", "auth_providers", "auth_mfa_modules", "http", "bcrypt_cost", "urls", "fault_injection")
+	f.only("config", "ha_version", "auth_providers", "auth_mfa_modules", "http", "bcrypt_cost", "urls", "notify_services", "fault_injection")
 	cfg := Config{
 		HAVersion:      f.str("ha_version"),
 		BcryptCost:     int(f.int("bcrypt_cost")),
 		URLs:           f.strings("urls"),
+		NotifyServices: f.strings("notify_services"),
 		FaultInjection: f.bool("fault_injection"),
 	}
 	f.list("auth_providers", func(it orjson.Value) {
@@ -234,33 +237,25 @@ func providerConfigFrom(g *fields) ProviderConfig {
 		p.Users = append(p.Users, ExampleUser{Username: h.str("username"), Password: h.str("password"), Name: h.ptrStr("name")})
 		g.take(h)
 	})
-	if m, ok := g.get("trusted_users"); ok && m.Kind != orjson.Null {
-		if m.Kind != orjson.Object {
-			g.fail("trusted_users must be an object")
-		}
+	if g.has("trusted_users") {
 		p.TrustedUsers = []TrustedUsers{}
-		for _, mem := range m.Obj {
-			tu := TrustedUsers{Network: mem.Key, Users: []TrustedUser{}}
-			if mem.Value.Kind != orjson.Array {
-				g.fail("trusted_users." + mem.Key + " must be a list")
-				continue
-			}
-			for _, u := range mem.Value.Arr {
-				switch u.Kind {
-				case orjson.String:
-					tu.Users = append(tu.Users, TrustedUser{UserID: u.Str})
-				case orjson.Object:
-					h := obj(u)
-					h.only("trusted_users[]", "group")
-					tu.Users = append(tu.Users, TrustedUser{Group: h.str("group")})
-					g.take(h)
-				default:
-					g.fail("a trusted user is a user id or {\"group\": id}")
-				}
-			}
-			p.TrustedUsers = append(p.TrustedUsers, tu)
-		}
 	}
+	g.list("trusted_users", func(it orjson.Value) {
+		h := obj(it)
+		h.only("trusted_users[]", "network", "users")
+		tu := TrustedUsers{Network: h.str("network")}
+		if h.has("users") {
+			tu.Users = []TrustedUser{}
+		}
+		h.list("users", func(u orjson.Value) {
+			k := obj(u)
+			k.only("trusted_users[].users[]", "user_id", "group")
+			tu.Users = append(tu.Users, TrustedUser{UserID: k.str("user_id"), Group: k.str("group")})
+			h.take(k)
+		})
+		p.TrustedUsers = append(p.TrustedUsers, tu)
+		g.take(h)
+	})
 	return p
 }
 

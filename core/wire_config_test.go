@@ -74,10 +74,10 @@ func TestConfigWireDistinguishesDefaults(t *testing.T) {
 			`{"auth_providers":[{"type":"insecure_example","users":[]}]}`},
 		{"ban settings", core.Config{HTTP: core.HTTPConfig{IPBanEnabled: new(false), LoginAttemptsThreshold: new(3)}},
 			`{"http":{"ip_ban_enabled":false,"login_attempts_threshold":3}}`},
-		{"trusted users in Home Assistant's shape", core.Config{Providers: []core.ProviderConfig{{Type: "trusted_networks",
+		{"trusted users", core.Config{Providers: []core.ProviderConfig{{Type: "trusted_networks",
 			TrustedNetworks: []string{"192.168.0.0/24"},
 			TrustedUsers:    []core.TrustedUsers{{Network: "192.168.0.1", Users: []core.TrustedUser{{UserID: "u1"}, {Group: "system-users"}}}}}}},
-			`{"auth_providers":[{"type":"trusted_networks","trusted_networks":["192.168.0.0/24"],"trusted_users":{"192.168.0.1":["u1",{"group":"system-users"}]}}]}`},
+			`{"auth_providers":[{"type":"trusted_networks","trusted_networks":["192.168.0.0/24"],"trusted_users":[{"network":"192.168.0.1","users":[{"user_id":"u1"},{"group":"system-users"}]}]}]}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.wire, string(core.AppendConfig(nil, tc.cfg)))
@@ -95,7 +95,7 @@ func TestParseConfigRejects(t *testing.T) {
 		`{"auth_providers":[{"type":"homeassistant","idd":"x"}]}`,
 		`{"http":{"login_attempts_threshold":"3"}}`,
 		`{"auth_providers":{}}`,
-		`{"auth_providers":[{"type":"trusted_networks","trusted_users":{"n":[1]}}]}`,
+		`{"auth_providers":[{"type":"trusted_networks","trusted_users":[{"network":"n","users":[1]}]}]}`,
 		`{"bcrypt_cost":1.5}`,
 	} {
 		_, err := core.ParseConfig([]byte(wire))
@@ -106,7 +106,7 @@ func TestParseConfigRejects(t *testing.T) {
 func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"ha_version":"2026.9.1","auth_providers":[{"type":"homeassistant"},{"type":"insecure_example","id":"x","users":[{"username":"a","password":"b","name":"A"}]}],"auth_mfa_modules":[{"type":"insecure_example","data":[{"user_id":"u","pin":"1"}]}],"http":{"use_x_forwarded_for":true,"trusted_proxies":["10.0.0.0/8"],"ip_ban_enabled":true,"login_attempts_threshold":3},"bcrypt_cost":4}`))
-	f.Add([]byte(`{"auth_providers":[{"type":"trusted_networks","trusted_users":{"192.168.0.1":["u",{"group":"g"}]}}]}`))
+	f.Add([]byte(`{"auth_providers":[{"type":"trusted_networks","trusted_users":[{"network":"192.168.0.1","users":[{"user_id":"u"},{"group":"g"}]}]}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cfg, err := core.ParseConfig(b)
 		if err != nil {

@@ -34,7 +34,7 @@ func newFaultSession(t *testing.T, opts native.Options) *faultSession {
 	t.Helper()
 	opts.ConfigDir = t.TempDir()
 	opts.Config = &core.Config{BcryptCost: 4, FaultInjection: true}
-	s := startWith(t, opts)
+	s := startOpts(t, opts)
 	_, err := s.host.Call(context.Background(), core.OpCreateUser, []byte(`{"username":"alice","password":"secret pass"}`))
 	require.NoError(t, err)
 	fs := &faultSession{s: s}

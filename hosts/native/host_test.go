@@ -52,11 +52,11 @@ type server struct {
 
 func start(t *testing.T, dir string, cfg *core.Config) *server {
 	t.Helper()
-	return startWith(t, native.Options{ConfigDir: dir, Config: cfg})
+	return startOpts(t, native.Options{ConfigDir: dir, Config: cfg})
 }
 
-// startWith opens a host on the engine under test (see TestMain).
-func startWith(t *testing.T, opts native.Options) *server {
+// startOpts opens a host on the engine under test (see TestMain).
+func startOpts(t *testing.T, opts native.Options) *server {
 	t.Helper()
 	if opts.Engine == nil {
 		opts.Engine = engineForTest(t)

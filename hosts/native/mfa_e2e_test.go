@@ -49,7 +49,7 @@ func (c *clock) totp(t *testing.T, secret string) string {
 // the directory's configuration files.
 func startClocked(t *testing.T, dir string, cfg *core.Config, clk *clock) *server {
 	t.Helper()
-	h, err := native.Open(native.Options{ConfigDir: dir, Config: cfg, Now: clk.now})
+	h, err := native.Open(native.Options{ConfigDir: dir, Config: cfg, Now: clk.now, Engine: engineForTest(t)})
 	require.NoError(t, err)
 	s := &server{t: t, host: h, srv: httptest.NewServer(h), dir: dir}
 	t.Cleanup(s.stop)

@@ -25,6 +25,9 @@ import (
 func startWith(t *testing.T, dir string, opts native.Options) *server {
 	t.Helper()
 	opts.ConfigDir = dir
+	if opts.Engine == nil {
+		opts.Engine = engineForTest(t)
+	}
 	h, err := native.Open(opts)
 	require.NoError(t, err)
 	s := &server{t: t, host: h, srv: httptest.NewServer(h), dir: dir}

@@ -230,7 +230,7 @@ func (h *Host) reload() error {
 	if err != nil {
 		return err
 	}
-	bans, err := readBans(h.dir)
+	bans, err := readBans(h.dir, h.log)
 	if err != nil {
 		return err
 	}
