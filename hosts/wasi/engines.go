@@ -226,6 +226,12 @@ func (l *Lines) Close() error {
 	return nil
 }
 
+// Init replaces the engine's core with a new one built from cfg and seed,
+// so that one process can serve many transcripts in turn.
+func (l *Lines) Init(cfg core.Config, seed [32]byte) error {
+	return l.init(abi.AppendInit(nil, cfg, seed))
+}
+
 // init sends the init line.
 func (l *Lines) init(msg []byte) error {
 	line := append(append([]byte(`{"init":`), msg...), '}')
