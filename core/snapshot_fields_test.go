@@ -42,6 +42,7 @@ var snapshotCoverage = map[reflect.Type]map[string]string{
 		"journalUsed": "journal_used",
 		"signKey":     "sign_key (jwt.Key.MarshalBinary)",
 		"externalKey": "external_key (jwt.Key.MarshalBinary)",
+		"jwtScratch":  "not written: scratch space that every access-token check overwrites",
 	},
 	reflect.TypeFor[mfaSetupFlow](): {
 		"ID": "id", "ModuleID": "module_id", "UserID": "user_id", "StepID": "step_id",
