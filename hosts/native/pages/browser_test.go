@@ -325,15 +325,6 @@ func TestBrowser(t *testing.T) {
 		client.assertOneLogin("login-state")
 	})
 
-	t.Run("own_client_keep_logged_in", func(t *testing.T) {
-		auth := newAuthServer(t)
-		auth.start(core.Config{})
-		auth.addUser(testUsername, testPassword)
-		b.run(t, "own_client", map[string]string{
-			"START_URL": auth.srv.URL + "/", "AUTH_URL": auth.srv.URL, "USERNAME": testUsername, "PASSWORD": testPassword,
-		})
-	})
-
 	t.Run("mfa_select_and_totp", func(t *testing.T) {
 		auth := newAuthServer(t)
 		auth.start(core.Config{})

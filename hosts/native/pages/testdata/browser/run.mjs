@@ -155,39 +155,6 @@ const scenarios = {
     await assertClientExchanged(page, "login-state", true);
   },
 
-  // The server's own start page: "keep me logged in" is offered, preset
-  // from preselect_remember_me, and the redirect carries storeToken=true.
-  async own_client(page) {
-    const callbacks = [];
-    page.on("request", (r) => {
-      if (r.isNavigationRequest() && r.url().includes("auth_callback=1")) callbacks.push(r.url());
-    });
-    await page.goto(env.START_URL);
-    await page.waitForURL((u) => u.pathname === "/auth/authorize");
-    await page.locator('input[name="username"]').waitFor();
-    assert.equal(await page.locator("#client-notice").count(), 0, "no notice when logging in to this server");
-    const keep = page.getByLabel("Keep me logged in");
-    assert.equal(await keep.isChecked(), true, "preselected for a local address");
-    await assertLabelled(page);
-    await shot(page, "login-own");
-    await page.locator('input[name="username"]').fill(env.USERNAME);
-    await page.locator('input[name="password"]').fill(env.PASSWORD);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.getByRole("heading", { name: "You're logged in" }).waitFor();
-    await page.waitForFunction(() => location.search === "");
-    await shot(page, "logged-in");
-    assert.equal(callbacks.length, 1);
-    const u = new URL(callbacks[0]);
-    assert.equal(u.searchParams.get("storeToken"), "true");
-    assert.deepEqual([...u.searchParams.keys()], ["auth_callback", "code", "storeToken"], "code, then storeToken");
-    const client = `${env.AUTH_URL}/`;
-    const resp = await fetch(`${env.AUTH_URL}/auth/token`, {
-      method: "POST",
-      body: new URLSearchParams({ grant_type: "authorization_code", client_id: client, code: u.searchParams.get("code") }),
-    });
-    assert.equal(resp.status, 200, "the code is this server's own client's");
-  },
-
   // Two MFA modules: the choice, a wrong code, then the right one.
   async mfa_totp(page) {
     await page.goto(env.START_URL);
