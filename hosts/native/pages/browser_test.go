@@ -159,6 +159,23 @@ func (a *authServer) addUser(username, password string) string {
 	return u.ID
 }
 
+// token is a refresh token as list_tokens shows it.
+type token struct {
+	Type       string `json:"type"`
+	ClientName string `json:"client_name"`
+}
+
+// tokens lists the user's refresh tokens.
+func (a *authServer) tokens(userID string) []token {
+	a.t.Helper()
+	args, _ := json.Marshal(map[string]string{"user_id": userID})
+	res, err := a.host.Call(context.Background(), core.OpListTokens, args)
+	require.NoError(a.t, err)
+	var out []token
+	require.NoError(a.t, json.Unmarshal(res, &out))
+	return out
+}
+
 // exchange is what the test client saw on its redirect URI.
 type exchange struct {
 	State       string `json:"state"`
@@ -325,13 +342,62 @@ func TestBrowser(t *testing.T) {
 		client.assertOneLogin("login-state")
 	})
 
-	t.Run("own_client_keep_logged_in", func(t *testing.T) {
+	t.Run("profile_first_run", func(t *testing.T) {
+		auth := newAuthServer(t)
+		auth.start(core.Config{})
+		b.run(t, "profile_first_run", map[string]string{
+			"AUTH_URL": auth.srv.URL, "USERNAME": testUsername, "PASSWORD": testPassword,
+		})
+		res, err := auth.host.Call(context.Background(), core.OpListUsers, nil)
+		require.NoError(t, err)
+		var users []struct {
+			Username string `json:"username"`
+			IsOwner  bool   `json:"is_owner"`
+		}
+		require.NoError(t, json.Unmarshal(res, &users))
+		require.Len(t, users, 1)
+		assert.Equal(t, testUsername, users[0].Username)
+		assert.True(t, users[0].IsOwner)
+	})
+
+	t.Run("profile_tokens", func(t *testing.T) {
+		auth := newAuthServer(t)
+		auth.start(core.Config{})
+		userID := auth.addUser(testUsername, testPassword)
+		b.run(t, "profile_tokens", map[string]string{
+			"AUTH_URL": auth.srv.URL, "USERNAME": testUsername, "PASSWORD": testPassword,
+		})
+		assert.Empty(t, auth.tokens(userID), "the long-lived token revoked, the session logged out")
+	})
+
+	t.Run("profile_sessions", func(t *testing.T) {
+		auth := newAuthServer(t)
+		auth.start(core.Config{})
+		userID := auth.addUser(testUsername, testPassword)
+		b.run(t, "profile_sessions", map[string]string{
+			"AUTH_URL": auth.srv.URL, "USERNAME": testUsername, "PASSWORD": testPassword,
+		})
+		var kinds []string
+		for _, tok := range auth.tokens(userID) {
+			kinds = append(kinds, tok.Type+" "+tok.ClientName)
+		}
+		assert.ElementsMatch(t, []string{"normal ", "long_lived_access_token Kept token"}, kinds,
+			"this tab's session and the long-lived token are left")
+	})
+
+	t.Run("profile_mfa_password", func(t *testing.T) {
 		auth := newAuthServer(t)
 		auth.start(core.Config{})
 		auth.addUser(testUsername, testPassword)
-		b.run(t, "own_client", map[string]string{
-			"START_URL": auth.srv.URL + "/", "AUTH_URL": auth.srv.URL, "USERNAME": testUsername, "PASSWORD": testPassword,
+		const newPassword = "a new and longer secret"
+		b.run(t, "profile_mfa_password", map[string]string{
+			"AUTH_URL": auth.srv.URL, "USERNAME": testUsername, "PASSWORD": testPassword, "NEW_PASSWORD": newPassword,
 		})
+		totp, err := os.ReadFile(filepath.Join(auth.dir, ".storage", "auth_module.totp"))
+		require.NoError(t, err, "the setup wrote the module's file")
+		d, _, err := storage.DecodeTOTP(totp)
+		require.NoError(t, err)
+		assert.Empty(t, d.Users, "turned off again")
 	})
 
 	t.Run("mfa_select_and_totp", func(t *testing.T) {

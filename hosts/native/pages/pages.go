@@ -47,11 +47,11 @@ type asset struct {
 // New returns a handler that serves the pages in front of c.
 func New(c Core) *Handler {
 	h := &Handler{core: c, assets: loadAssets()}
-	// Each page is one path; a new page (the profile) adds its entry here
-	// and its template and script under web/.
+	// Each page is one path, with its template and script under web/.
 	h.pages = map[string]http.HandlerFunc{
 		"/":               h.serveIndex,
 		"/auth/authorize": h.serveAuthorize,
+		ProfilePath:       h.serveProfile,
 	}
 	return h
 }

@@ -223,23 +223,50 @@ func TestAuthorizePageClientNotice(t *testing.T) {
 	}
 }
 
+// TestIndexPage: / leads to the profile, which logs in whoever is not.
 func TestIndexPage(t *testing.T) {
 	h := pages.New(&fakeCore{})
-	r := get(t, h, "GET", "http://hass.local:8123/")
-	require.Equal(t, 200, r.status)
-	want := "/auth/authorize?" + url.Values{
-		"client_id": {"http://hass.local:8123/"}, "redirect_uri": {"http://hass.local:8123/?auth_callback=1"}, "response_type": {"code"},
-	}.Encode()
-	assert.Contains(t, r.body, `href="`+strings.ReplaceAll(want, "&", "&amp;")+`"`)
-	assert.Contains(t, r.body, `src="/auth/static/index.js"`)
+	for _, target := range []string{"http://hass.local:8123/", "/?auth_callback=1&code=abc&storeToken=true"} {
+		r := get(t, h, "GET", target)
+		assert.Equal(t, http.StatusFound, r.status, target)
+		assert.Equal(t, "/profile", r.header.Get("Location"), "the query, with any code in it, stays behind")
+		assert.Equal(t, "no-store", r.header.Get("Cache-Control"))
+	}
+	assert.Equal(t, http.StatusFound, get(t, h, "HEAD", "/").status)
 
-	r = get(t, h, "GET", "/?auth_callback=1&code=abc&storeToken=true")
-	require.Equal(t, 200, r.status)
-	assert.Contains(t, r.body, "You're logged in")
-
-	r = get(t, h, "POST", "/")
+	r := get(t, h, "POST", "/")
 	assert.Equal(t, 405, r.status)
 	assert.Equal(t, "GET, HEAD", r.header.Get("Allow"))
+}
+
+func TestProfilePage(t *testing.T) {
+	fc := &fakeCore{}
+	h := pages.New(fc)
+	for _, target := range []string{"/profile", "/profile?auth_callback=1&code=abc&state=s&storeToken=true"} {
+		t.Run(target, func(t *testing.T) {
+			r := get(t, h, "GET", target)
+			require.Equal(t, 200, r.status)
+			assert.Equal(t, "text/html; charset=utf-8", r.header.Get("Content-Type"))
+			assert.Equal(t, "no-store", r.header.Get("Cache-Control"))
+			assert.Equal(t, "no-referrer", r.header.Get("Referrer-Policy"), "the code in the address goes nowhere")
+			csp := r.header.Get("Content-Security-Policy")
+			assert.Contains(t, csp, "script-src 'self';")
+			assert.Contains(t, csp, "connect-src 'self';", "the websocket and the token endpoint, on this origin only")
+			assert.Contains(t, csp, "img-src 'self' data:;", "the QR code is a data: image")
+			assert.Contains(t, r.body, `<script type="module" src="/auth/static/profile.js"></script>`)
+			assert.Contains(t, r.body, "<noscript>")
+			assert.NotContains(t, r.body, "abc", "the page renders nothing from the query")
+			assert.Equal(t, 1, strings.Count(r.body, "<script"), "no inline script")
+			// Every field the page has from the start has a label.
+			for _, id := range regexp.MustCompile(`<(?:input|textarea|select)[^>]* id="([^"]+)"`).FindAllStringSubmatch(r.body, -1) {
+				assert.Contains(t, r.body, `<label for="`+id[1]+`"`, id[1])
+			}
+		})
+	}
+	assert.Empty(t, fc.calls, "the page asks the core nothing: the script uses the API with its own token")
+	assert.Empty(t, fc.passed)
+	assert.Equal(t, 405, get(t, h, "POST", "/profile").status)
+	assert.Equal(t, http.StatusTeapot, get(t, h, "GET", "/profile/x").status, "only the page itself")
 }
 
 func TestStaticAssets(t *testing.T) {
@@ -249,7 +276,9 @@ func TestStaticAssets(t *testing.T) {
 		"authorize.js": "text/javascript; charset=utf-8",
 		"form.js":      "text/javascript; charset=utf-8",
 		"api.js":       "text/javascript; charset=utf-8",
-		"index.js":     "text/javascript; charset=utf-8",
+		"profile.js":   "text/javascript; charset=utf-8",
+		"session.js":   "text/javascript; charset=utf-8",
+		"socket.js":    "text/javascript; charset=utf-8",
 	} {
 		t.Run(path, func(t *testing.T) {
 			r := get(t, h, "GET", pages.StaticPrefix+path)

@@ -1,7 +1,8 @@
-// Drives hassauth's pages in Debian's Chromium for one scenario.
+// Drives hassauth's pages in Debian's Chromium for one scenario: those of
+// the login page here, those of the profile page in profile.mjs.
 //
-// TestBrowser (hosts/native/pages/browser_test.go) starts the server and a
-// test client for each scenario and runs
+// TestBrowser (hosts/native/pages/browser_test.go) starts the server (and,
+// for the login page, a test client) for each scenario and runs
 //
 //	node run.mjs <scenario>
 //
@@ -11,79 +12,20 @@
 // Chromium at CHROMIUM (default /usr/bin/chromium).
 //
 // Environment: START_URL (the page to open first), AUTH_URL (the server),
-// CLIENT_URL (the test client), OUT_DIR, USERNAME, PASSWORD, TOTP_SECRET,
-// PIN, OTHER_REDIRECT_URL, plus CHROMIUM.
+// CLIENT_URL (the test client), OUT_DIR, USERNAME, PASSWORD, NEW_PASSWORD,
+// TOTP_SECRET, PIN, OTHER_REDIRECT_URL, plus CHROMIUM.
 
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { assertLabelled, env, launchFlags, shot, totp, viewport } from "./lib.mjs";
+import { profileScenarios } from "./profile.mjs";
 
-const env = process.env;
 const scenario = process.argv[2];
-const outDir = env.OUT_DIR || "out";
-mkdirSync(outDir, { recursive: true });
 
-// A phone-sized window: every page must work there.
-const viewport = { width: 390, height: 780 };
-
-const launchFlags = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
-}
-
-// --- TOTP (RFC 6238 with SHA-1, 30 s, 6 digits), as an authenticator app.
-
-function base32Decode(s) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of s.replace(/=+$/, "").toUpperCase()) {
-    const i = alphabet.indexOf(c);
-    if (i < 0) throw new Error(`bad base32 character ${c}`);
-    value = (value << 5) | i;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-function totp(secret, unixSeconds) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
-  const mac = createHmac("sha1", base32Decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return String(n).padStart(6, "0");
-}
-
-// --- Checks that hold on every page.
-
-/** Every form control has a label (or, for radios, a legend too). */
-async function assertLabelled(page) {
-  const unlabelled = await page.evaluate(() =>
-    [...document.querySelectorAll("input, select, textarea")]
-      .filter((i) => i.type !== "hidden" && i.labels.length === 0)
-      .map((i) => i.outerHTML),
-  );
-  assert.deepEqual(unlabelled, [], "every field has a label");
-}
+// --- Checks of the login page.
 
 /** The client saw the redirect and could exchange the code. */
 async function assertClientExchanged(page, state, screenshot = false) {
@@ -153,39 +95,6 @@ const scenarios = {
     await page.keyboard.type(env.PASSWORD);
     await page.keyboard.press("Enter");
     await assertClientExchanged(page, "login-state", true);
-  },
-
-  // The server's own start page: "keep me logged in" is offered, preset
-  // from preselect_remember_me, and the redirect carries storeToken=true.
-  async own_client(page) {
-    const callbacks = [];
-    page.on("request", (r) => {
-      if (r.isNavigationRequest() && r.url().includes("auth_callback=1")) callbacks.push(r.url());
-    });
-    await page.goto(env.START_URL);
-    await page.waitForURL((u) => u.pathname === "/auth/authorize");
-    await page.locator('input[name="username"]').waitFor();
-    assert.equal(await page.locator("#client-notice").count(), 0, "no notice when logging in to this server");
-    const keep = page.getByLabel("Keep me logged in");
-    assert.equal(await keep.isChecked(), true, "preselected for a local address");
-    await assertLabelled(page);
-    await shot(page, "login-own");
-    await page.locator('input[name="username"]').fill(env.USERNAME);
-    await page.locator('input[name="password"]').fill(env.PASSWORD);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.getByRole("heading", { name: "You're logged in" }).waitFor();
-    await page.waitForFunction(() => location.search === "");
-    await shot(page, "logged-in");
-    assert.equal(callbacks.length, 1);
-    const u = new URL(callbacks[0]);
-    assert.equal(u.searchParams.get("storeToken"), "true");
-    assert.deepEqual([...u.searchParams.keys()], ["auth_callback", "code", "storeToken"], "code, then storeToken");
-    const client = `${env.AUTH_URL}/`;
-    const resp = await fetch(`${env.AUTH_URL}/auth/token`, {
-      method: "POST",
-      body: new URLSearchParams({ grant_type: "authorization_code", client_id: client, code: u.searchParams.get("code") }),
-    });
-    assert.equal(resp.status, 200, "the code is this server's own client's");
   },
 
   // Two MFA modules: the choice, a wrong code, then the right one.
@@ -306,9 +215,10 @@ const scenarios = {
 };
 
 async function main() {
-  const run = scenarios[scenario];
+  const all = { ...scenarios, ...profileScenarios };
+  const run = all[scenario];
   if (!run) {
-    console.error(`unknown scenario ${scenario}; known: ${Object.keys(scenarios).join(", ")}`);
+    console.error(`unknown scenario ${scenario}; known: ${Object.keys(all).join(", ")}`);
     process.exit(2);
   }
   const profile = mkdtempSync(join(tmpdir(), "hassauth-chromium-"));
@@ -318,18 +228,19 @@ async function main() {
     args: launchFlags,
     viewport,
   });
+  context.setDefaultTimeout(15_000);
   const page = context.pages()[0] || (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  // Problems on any page of the scenario, a second tab too.
   const problems = [];
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
+  context.on("weberror", (e) => problems.push(`page error: ${e.error().message}`));
+  context.on("console", (m) => {
     // Failed fetches (a 400 for a wrong password, say) are expected;
     // script errors and refused content are not.
     if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
   });
   let failed = false;
   try {
-    await run(page);
+    await run(page, context);
     assert.deepEqual(problems, [], "no script errors or blocked content");
     console.log(`ok ${scenario}`);
   } catch (e) {
