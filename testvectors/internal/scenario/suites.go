@@ -12,5 +12,9 @@ func Suites() []*Suite {
 		LifecycleSuite(),
 		BansSuite(),
 		MFASuite(),
+		SignedPathSuite(),
+		WSAuthSuite(),
+		MFASetupSuite(),
+		UserAdminSuite(),
 	}
 }
