@@ -16,5 +16,9 @@ func Suites() []*Suite {
 		WSAuthSuite(),
 		MFASetupSuite(),
 		UserAdminSuite(),
+		LinkUserSuite(),
+		OnboardingSuite(),
+		ExternalSuite(),
+		ProvidersSuite(),
 	}
 }
