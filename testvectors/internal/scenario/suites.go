@@ -20,5 +20,6 @@ func Suites() []*Suite {
 		OnboardingSuite(),
 		ExternalSuite(),
 		ProvidersSuite(),
+		JournalSuite(),
 	}
 }
