@@ -20,6 +20,10 @@ type configJSON struct {
 	HTTP          *httpJSON      `json:"http,omitempty"`
 	BcryptCost    int            `json:"bcrypt_cost,omitempty"`
 	URLs          []string       `json:"urls,omitempty"`
+	// NotifyServices are the host's notification services (the notify
+	// MFA module's choices), a list in the manner of the host's notify
+	// configuration.
+	NotifyServices []string `json:"notify_services,omitempty"`
 }
 
 type providerJSON struct {
@@ -77,7 +81,7 @@ type httpJSON struct {
 // EncodeConfig returns the JSON form of a configuration: compact, keys in
 // a fixed order, defaults left out.
 func EncodeConfig(cfg core.Config) []byte {
-	j := configJSON{HAVersion: cfg.HAVersion, BcryptCost: cfg.BcryptCost, URLs: cfg.URLs}
+	j := configJSON{HAVersion: cfg.HAVersion, BcryptCost: cfg.BcryptCost, URLs: cfg.URLs, NotifyServices: cfg.NotifyServices}
 	for _, p := range cfg.Providers {
 		pj := providerJSON{
 			Type: p.Type, ID: p.ID, Name: p.Name, TrustedNetworks: p.TrustedNetworks,
@@ -140,7 +144,7 @@ func DecodeConfig(b []byte) (core.Config, error) {
 	if err := dec.Decode(&j); err != nil {
 		return core.Config{}, err
 	}
-	cfg := core.Config{HAVersion: j.HAVersion, BcryptCost: j.BcryptCost, URLs: j.URLs}
+	cfg := core.Config{HAVersion: j.HAVersion, BcryptCost: j.BcryptCost, URLs: j.URLs, NotifyServices: j.NotifyServices}
 	for _, pj := range j.AuthProviders {
 		p := core.ProviderConfig{
 			Type: pj.Type, ID: pj.ID, Name: pj.Name, TrustedNetworks: pj.TrustedNetworks,

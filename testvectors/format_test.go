@@ -33,8 +33,9 @@ func fullConfig() core.Config {
 		},
 		HTTP: core.HTTPConfig{UseXForwardedFor: true, TrustedProxies: []string{"10.0.0.0/8"}, IPBanEnabled: ptr(false),
 			LoginAttemptsThreshold: ptr(3), CORSAllowedOrigins: []string{"https://a.example"}},
-		BcryptCost: 4,
-		URLs:       []string{"http://h:8123"},
+		BcryptCost:     4,
+		URLs:           []string{"http://h:8123"},
+		NotifyServices: []string{"mobile_app_phone", "a"},
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 )
 
 // minVectors is the least number of vectors the files must hold.
-const minVectors = 150
+const minVectors = 500
 
 // TestScenarios runs every scenario with its assertions, as subtests named
 // suite/tcId/case, and checks that the files on disk are exactly what the

@@ -107,7 +107,7 @@ func Build(suite *Suite, run Runner) (f *testvectors.File, ok bool) {
 						r.Fatalf("the known difference is gone (%s): remove KnownDiff and regenerate", c.KnownDiff)
 					})
 				} else {
-					f.Header = append(f.Header, "tcId "+strconv.Itoa(tc)+" is not recorded until the core matches Home Assistant: "+c.KnownDiff)
+					f.Header = append(f.Header, "tcId "+strconv.Itoa(tc)+" is not recorded until the core meets its expectation: "+c.KnownDiff)
 				}
 				continue
 			}

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"encoding/json"
 )
 
@@ -10,8 +11,11 @@ import (
 
 // Q quotes a string as JSON.
 func Q(v string) string {
-	b, _ := json.Marshal(v)
-	return string(b)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
 
 // haHandler is the homeassistant provider's handler.

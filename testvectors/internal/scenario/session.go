@@ -36,10 +36,21 @@ type Session struct {
 	// back at once.
 	HoldWork bool
 	Held     []core.Work
+	// OnRun answers Run effects (the command_line provider); a nil result,
+	// or no OnRun, keeps the effect in HeldRuns for the script to answer.
+	OnRun    func(r core.Run) *core.RunResult
+	HeldRuns []core.Run
+	// OnNotify answers Notify effects; a nil result, or no OnNotify, keeps
+	// the effect in HeldNotifies.
+	OnNotify     func(n core.Notify) *core.NotifyResult
+	HeldNotifies []core.Notify
+	// Externals collects the External effects seen.
+	Externals []core.External
 	// Deadline is the core's last requested deadline.
 	Deadline int64
 
 	steps    []testvectors.Step
+	wsIDs    map[uint64]int64
 	nextHTTP uint64
 	nextCall uint64
 }
@@ -97,6 +108,30 @@ func (s *Session) Drive(in core.Input) []core.Effect {
 				r := s.OnFetch(*e.Fetch)
 				r.ID = e.Fetch.ID
 				queue = append(queue, core.Input{FetchDone: &r})
+			case e.Run != nil:
+				var r *core.RunResult
+				if s.OnRun != nil {
+					r = s.OnRun(*e.Run)
+				}
+				if r == nil {
+					s.HeldRuns = append(s.HeldRuns, *e.Run)
+					continue
+				}
+				r.ID = e.Run.ID
+				queue = append(queue, core.Input{RunDone: r})
+			case e.Notify != nil:
+				var r *core.NotifyResult
+				if s.OnNotify != nil {
+					r = s.OnNotify(*e.Notify)
+				}
+				if r == nil {
+					s.HeldNotifies = append(s.HeldNotifies, *e.Notify)
+					continue
+				}
+				r.ID = e.Notify.ID
+				queue = append(queue, core.Input{NotifyDone: r})
+			case e.External != nil:
+				s.Externals = append(s.Externals, *e.External)
 			}
 		}
 	}
@@ -113,6 +148,34 @@ func (s *Session) ReleaseWork() []core.Effect {
 	s.Held = s.Held[1:]
 	r := core.DoWork(w)
 	return s.Drive(core.Input{WorkDone: &r})
+}
+
+// ReleaseRun answers the oldest held Run effect with an exit code, its
+// standard output and an error text (empty when the command ran).
+func (s *Session) ReleaseRun(exit int, stdout, errText string) []core.Effect {
+	s.r.Helper()
+	if len(s.HeldRuns) == 0 {
+		s.r.Fatalf("no held run")
+	}
+	r := s.HeldRuns[0]
+	s.HeldRuns = s.HeldRuns[1:]
+	res := core.RunResult{ID: r.ID, ExitCode: exit, Error: errText}
+	if stdout != "" {
+		res.Stdout = []byte(stdout)
+	}
+	return s.Drive(core.Input{RunDone: &res})
+}
+
+// ReleaseNotify answers the oldest held Notify effect: delivered when
+// errText is empty.
+func (s *Session) ReleaseNotify(errText string) []core.Effect {
+	s.r.Helper()
+	if len(s.HeldNotifies) == 0 {
+		s.r.Fatalf("no held notification")
+	}
+	n := s.HeldNotifies[0]
+	s.HeldNotifies = s.HeldNotifies[1:]
+	return s.Drive(core.Input{NotifyDone: &core.NotifyResult{ID: n.ID, Error: errText}})
 }
 
 // Advance moves the clock by us microseconds without sending anything.
@@ -316,4 +379,24 @@ func (s *Session) ReplyTo(id uint64, effects []core.Effect) Resp {
 	}
 	s.r.Fatalf("no reply to request %d", id)
 	return Resp{}
+}
+
+// Cmd sends a websocket command on conn and returns the one frame the
+// connection got back.
+func (s *Session) Cmd(conn uint64, msg string) string {
+	s.r.Helper()
+	r, _ := s.CmdEffects(conn, msg)
+	return r
+}
+
+// CmdEffects sends a websocket command on conn and returns the one frame
+// the connection got back and every effect of the steps.
+func (s *Session) CmdEffects(conn uint64, msg string) (string, []core.Effect) {
+	s.r.Helper()
+	e := s.WSSend(conn, msg)
+	sends := Sends(e, conn)
+	if len(sends) != 1 {
+		s.r.Fatalf("%s: %d frames back, want 1: %q", msg, len(sends), sends)
+	}
+	return sends[0], e
 }

@@ -182,6 +182,73 @@ func BansSuite() *Suite {
 						}},
 				},
 			},
+			upgradeGroup(threshold),
+		},
+	}
+}
+
+// upgrade requests the websocket upgrade of /api/websocket from addr.
+func (s *Session) upgrade(method, addr string, header ...core.Header) Resp {
+	s.r.Helper()
+	return s.Do(Req{Method: method, Path: "/api/websocket", Remote: &addr, Header: header})
+}
+
+// upgradeGroup covers the HTTP request that upgrades to a websocket: Home
+// Assistant's middlewares (bans, forwarded headers) run on it like on any
+// other request.
+func upgradeGroup(threshold core.Config) Group {
+	return Group{
+		Comment: "login_attempts_threshold 2: the websocket upgrade request.",
+		Config:  threshold, Seed: "bans upgrade", Fixture: MainFixture,
+		Cases: []Case{
+			{Name: "the upgrade is allowed", Spec: "§10.1", Result: "valid", Flags: []string{"Websocket", "Normal"},
+				Expect: "GET /api/websocket needs no auth: 101 with no body, for the host to complete the upgrade",
+				Run: func(s *Session) {
+					r := s.upgrade("GET", attacker)
+					s.Status(r, 101)
+					s.Equal(len(r.Body), 0, "no body")
+				}},
+			{Name: "a banned address cannot upgrade", Spec: "§9.4", Result: "invalid", Flags: []string{"Ban", "Websocket", "HAString"},
+				Expect: "after two failed refreshes ban the attacker, its upgrade request gets 403 \"403: Forbidden\" before any websocket exists; the LAN still upgrades",
+				Run: func(s *Session) {
+					s.badRefresh(attacker)
+					s.banOf(s.badRefresh(attacker).Effects, PublicIP)
+					s.Body(s.upgrade("GET", attacker), 403, "403: Forbidden")
+					s.Status(s.upgrade("GET", LocalIP+":5000"), 101)
+				}},
+			{Name: "websocket auth failures ban the upgrade", Spec: "§9.4", Result: "invalid", Flags: []string{"Ban", "Websocket"},
+				Expect: "two auth_invalid answers ban the address: its next upgrade request gets 403",
+				Run: func(s *Session) {
+					s.Remote = attacker
+					for conn := uint64(1); conn <= 2; conn++ {
+						s.WSOpen(conn)
+						s.WSSend(conn, `{"type":"auth","access_token":"incorrect"}`)
+					}
+					s.Body(s.upgrade("GET", attacker), 403, "403: Forbidden")
+				}},
+			{Name: "an upgrade with an untrusted X-Forwarded-For", Spec: "§9.1", Result: "invalid", Flags: []string{"Spoofing", "Websocket", "HAString"},
+				Expect: "no proxies are configured: 400 \"400: Bad Request\" and no websocket",
+				Run: func(s *Session) {
+					s.Body(s.upgrade("GET", LocalIP+":5000", H("x-forwarded-for", "203.0.113.9")), 400, "400: Bad Request")
+				}},
+			{Name: "HEAD on the websocket endpoint", Spec: "§10.1", Result: "invalid", Flags: []string{"Websocket"},
+				Expect: "a HEAD cannot be upgraded: 405 allowing GET",
+				Run: func(s *Session) {
+					r := s.upgrade("HEAD", LocalIP+":5000")
+					s.Status(r, 405)
+					s.HeaderIs(r, "Allow", "GET")
+				}},
+			{Name: "a banned address's websocket open", Spec: "§9.4", Result: "acceptable", Flags: []string{"Ban", "Websocket", "HassauthChoice"},
+				Expect: "Home Assistant refuses the upgrade itself; a connection from a banned address that reaches ws_open anyway (a host that upgraded without asking) is closed with 1008 and no auth_required",
+				Run: func(s *Session) {
+					s.badRefresh(attacker)
+					s.badRefresh(attacker)
+					s.Remote = attacker
+					e := s.WSOpen(1)
+					s.Equal(len(Sends(e, 1)), 0, "no auth_required")
+					c := Closes(e, 1)
+					s.True(len(c) == 1 && c[0].Code == 1008, "closed with 1008")
+				}},
 		},
 	}
 }

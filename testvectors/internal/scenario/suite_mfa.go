@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"strings"
+
 	"github.com/hassauth/hassauth/core"
 )
 
@@ -62,8 +64,9 @@ func MFASuite() *Suite {
 	none := baseConfig()
 	none.MFAModules = []core.MFAModuleConfig{}
 	return &Suite{
-		Name:   "mfa",
-		Header: []string{"Multi-factor steps of the login flow: TOTP (RFC 6238 codes computed independently), the insecure_example PIN module, module selection, retries and session expiry."},
+		Name: "mfa",
+		Header: []string{"Multi-factor steps of the login flow: TOTP (RFC 6238 codes computed independently), the insecure_example PIN module, module selection, retries and session expiry,",
+			"and the notify module, whose code goes out as a Notify effect that the step waits for."},
 		Groups: []Group{
 			{
 				Comment: "Default MFA configuration (totp); Erin has an authenticator secret.",
@@ -215,6 +218,125 @@ func MFASuite() *Suite {
 						Run:    func(s *Session) { s.Login(Erin) }},
 				},
 			},
+			notifyLoginGroup(),
+			notifyMessageGroup(),
+		},
+	}
+}
+
+func notifyForm(flowID, errors string) string {
+	return mfaForm(flowID, "code", notifyTitle, "notify", errors)
+}
+
+const notifyTitle = "Notify One-Time Password"
+
+// notifyStep posts a password that leads to the notify step: the answer
+// must wait for the Notify effect, which is returned.
+func (s *Session) notifyStep(flowID string, a *Account) core.Notify {
+	s.r.Helper()
+	s.DoPending(Req{Method: "POST", Path: "/auth/login_flow/" + flowID, Header: []core.Header{H("content-type", "text/plain;charset=UTF-8")},
+		Body: StepBody(ClientID, a.Username, a.Password)})
+	s.Equal(len(s.HeldNotifies), 1, "one code sent")
+	return s.HeldNotifies[0]
+}
+
+// notifyLoginGroup covers logins with the notify module (§6.3).
+func notifyLoginGroup() Group {
+	cfg := baseConfig()
+	cfg.MFAModules = []core.MFAModuleConfig{{Type: "notify"}}
+	cfg.NotifyServices = []string{"mobile_app_phone"}
+	files := append(MainFixture.Files(), NotifyFile(
+		NotifyUser{User: Alice, Service: "mobile_app_phone"},
+		NotifyUser{User: Bob, Service: "mobile_app_gone"},
+		NotifyUser{User: Erin, Service: "mobile_app_phone", Target: "+15550001"},
+	))
+	return Group{
+		Comment: "The notify module alone, with the host's service mobile_app_phone; Alice and Erin (target +15550001) use it, Bob names a service the host does not have.",
+		Config:  cfg, Seed: "mfa notify", Files: files,
+		Cases: []Case{
+			{Name: "notify code sent and awaited", Spec: "§6.3", Result: "valid", Flags: []string{"Mfa", "Notify", "Normal"},
+				Expect: `after the password a Notify to mobile_app_phone carries "<six digits> is your Home Assistant login code"; the step answers only once the Notify result is in, with the mfa form of Notify One-Time Password; the code gives create_entry and tokens`,
+				Run: func(s *Session) {
+					id := s.StartFlow()
+					n := s.notifyStep(id, Alice)
+					s.Equal(n.Service, "mobile_app_phone", "service")
+					s.Equal(n.Target, "", "no target")
+					code := s.notifyCode(n)
+					s.JSON(s.ReplyTo(s.nextHTTP, s.ReleaseNotify("")), 200, notifyForm(id, `{}`))
+					s.Exchange(s.EntryCode(s.codeStep(id, "code", code), id, haHandler), "homeassistant")
+				}},
+			{Name: "notify code to a target", Spec: "§6.3", Result: "valid", Flags: []string{"Mfa", "Notify"},
+				Expect: "Erin's stored target goes along with the code",
+				Run: func(s *Session) {
+					id := s.StartFlow()
+					n := s.notifyStep(id, Erin)
+					s.Equal(n.Target, "+15550001", "target")
+					s.ReleaseNotify("")
+					s.EntryCode(s.codeStep(id, "code", s.notifyCode(n)), id, haHandler)
+				}},
+			{Name: "wrong notify code", Spec: "§5.2", Result: "invalid", Flags: []string{"Mfa", "Notify", "FailedLogin", "HAString"},
+				Expect: `the mfa form again with errors {"base":"invalid_code"}, a failed login; the sent code still works`,
+				Run: func(s *Session) {
+					id := s.StartFlow()
+					n := s.notifyStep(id, Alice)
+					s.ReleaseNotify("")
+					code := s.notifyCode(n)
+					r := s.codeStep(id, "code", codeNotIn(code))
+					s.JSON(r, 200, notifyForm(id, `{"base":"invalid_code"}`))
+					s.FailedLogin(r.Effects, 1)
+					s.EntryCode(s.codeStep(id, "code", code), id, haHandler)
+				}},
+			{Name: "three wrong notify codes", Spec: "§5.2", Result: "invalid", Flags: []string{"Mfa", "Notify", "MfaBruteForce"},
+				Expect: "MAX_RETRY_TIME 3: two invalid_code forms, then abort too_many_retry",
+				Run: func(s *Session) {
+					id := s.StartFlow()
+					n := s.notifyStep(id, Alice)
+					s.ReleaseNotify("")
+					bad := codeNotIn(s.notifyCode(n))
+					for i := 0; i < 2; i++ {
+						s.JSON(s.codeStep(id, "code", bad), 200, notifyForm(id, `{"base":"invalid_code"}`))
+					}
+					s.JSON(s.codeStep(id, "code", bad), 200, abort(id, "too_many_retry"))
+				}},
+			{Name: "notify service that does not exist", Spec: "§5.2", Result: "invalid", Flags: []string{"Mfa", "Notify", "HAString"},
+				Expect: "Bob's service is not the host's: the call raises ServiceNotFound (a HomeAssistantError), so the flow aborts unknown_error and nothing is sent",
+				Run: func(s *Session) {
+					id := s.StartFlow()
+					r := s.LoginStep(id, "bob", Bob.Password)
+					s.JSON(r, 200, abort(id, "unknown_error"))
+					s.Equal(len(s.HeldNotifies), 0, "nothing sent")
+				}},
+			{Name: "notify delivery failed", Spec: "§5.2", Result: "acceptable", Flags: []string{"Mfa", "Notify", "HassauthChoice"},
+				Expect: "the host reports that the code could not be delivered: abort unknown_error, as for a HomeAssistantError of the notify service",
+				Run: func(s *Session) {
+					id := s.StartFlow()
+					s.notifyStep(id, Alice)
+					s.JSON(s.ReplyTo(s.nextHTTP, s.ReleaseNotify("push service unreachable")), 200, abort(id, "unknown_error"))
+				}},
+		},
+	}
+}
+
+// notifyMessageGroup covers the notify module's message setting.
+func notifyMessageGroup() Group {
+	cfg := baseConfig()
+	cfg.MFAModules = []core.MFAModuleConfig{{Type: "notify", Message: strPtr("Code: {} (do not share)")}}
+	cfg.NotifyServices = []string{"mobile_app_phone"}
+	return Group{
+		Comment: `The notify module with message "Code: {} (do not share)".`,
+		Config:  cfg, Seed: "mfa notify message", Files: append(MainFixture.Files(), NotifyFile(NotifyUser{User: Alice, Service: "mobile_app_phone"})),
+		Cases: []Case{
+			{Name: "notify message template", Spec: "§6.3", Result: "valid", Flags: []string{"Mfa", "Notify"},
+				Expect: "the code takes the place of {} in the configured message, and works",
+				Run: func(s *Session) {
+					id := s.StartFlow()
+					n := s.notifyStep(id, Alice)
+					code, ok := strings.CutPrefix(n.Message, "Code: ")
+					code, ok2 := strings.CutSuffix(code, " (do not share)")
+					s.True(ok && ok2 && len(code) == 6, "the message: "+n.Message)
+					s.ReleaseNotify("")
+					s.EntryCode(s.codeStep(id, "code", code), id, haHandler)
+				}},
 		},
 	}
 }

@@ -63,7 +63,7 @@ func WebsocketSuite() *Suite {
 	return &Suite{
 		Name: "websocket",
 		Header: []string{"/api/websocket: auth_required, the auth message and its outcomes, the auth timeout, command framing (ids, batches, errors),",
-			"and connections closed when their refresh token or user is removed. Signed paths and auth/* commands are added with them."},
+			"and connections closed when their refresh token or user is removed, by every path. Signed paths are in signed_path.json, the auth/* commands in ws_auth.json."},
 		Groups: []Group{{
 			Comment: "Default configuration with the fixture's users and tokens.",
 			Config:  baseConfig(), Seed: "websocket main", Fixture: MainFixture,
@@ -274,6 +274,105 @@ func WebsocketSuite() *Suite {
 						s.Equal(len(s.WSSend(1, `{"id":1,"type":"ping"}`)), 0, "no effects")
 					}},
 			},
-		}},
+		}, revocationGroup()},
+	}
+}
+
+// revocationGroup checks that every way a refresh token goes closes the
+// websockets it authenticated, at once, and that changes which keep the
+// token keep its websockets (§4.6, WSA-11).
+func revocationGroup() Group {
+	return Group{
+		Comment: "The fixture's users and tokens with Alice's second and third tokens, Grace and Heidi: every path that removes a refresh token.",
+		Config:  baseConfig(), Seed: "websocket revocation", Fixture: WideFixture,
+		Cases: []Case{
+			{Name: "action=revoke closes the websocket", Spec: "§7.7", Result: "invalid", Flags: []string{"Websocket", "RevokedToken"},
+				Expect: "the deprecated revoke through /auth/token closes the token's connection in the same step",
+				Run: func(s *Session) {
+					s.Connect(1, AliceRT)
+					r := s.PostForm("/auth/token", "action", "revoke", "token", AliceRT.Secret())
+					s.Body(r, 200, "")
+					s.closed(r.Effects, 1)
+				}},
+			{Name: "delete_refresh_token closes the deleted token's websockets", Spec: "§10.4", Result: "invalid", Flags: []string{"Websocket", "RevokedToken", "WsCommand"},
+				Expect: "on AliceRT2's connection Alice deletes AliceRT: the connections of AliceRT (two of them) close, the asking one gets {}",
+				Run: func(s *Session) {
+					s.Connect(1, AliceRT)
+					s.Connect(3, AliceRT)
+					s.Connect(2, AliceRT2)
+					id, reply, e := s.Ask(2, `"type":"auth/delete_refresh_token","refresh_token_id":"`+AliceRT.ID+`"`)
+					s.Equal(string(s.Success(reply, id)), `{}`, "result")
+					s.closed(e, 1)
+					s.closed(e, 3)
+				}},
+			{Name: "delete_all_refresh_tokens closes the other tokens' websockets at once", Spec: "§10.4", Result: "invalid", Flags: []string{"Websocket", "RevokedToken", "WsCommand"},
+				Expect: "the connections of AliceRT2 and of the LLAT close in the step of the command; the asking connection stays until its own token goes",
+				Run: func(s *Session) {
+					s.Connect(1, AliceRT)
+					s.Connect(2, AliceRT2)
+					s.Connect(4, LLATRT)
+					_, e := s.OKEffects(1, `"type":"auth/delete_all_refresh_tokens","delete_current_token":false`)
+					s.closed(e, 2)
+					s.closed(e, 4)
+					s.Equal(len(Closes(e, 1)), 0, "the asking connection stays")
+				}},
+			{Name: "deactivating a user closes every websocket of theirs", Spec: "§4.2", Result: "invalid", Flags: []string{"Websocket", "RevokedToken", "InactiveUser"},
+				Expect: "two connections of Bob's token both close when Alice makes him inactive; Heidi's stays",
+				Run: func(s *Session) {
+					s.Connect(1, AliceRT)
+					s.Connect(2, BobRT)
+					s.Connect(3, BobRT)
+					s.Connect(8, HeidiRT)
+					_, e := s.OKEffects(1, `"type":"config/auth/update","user_id":"`+Bob.UserID+`","is_active":false`)
+					s.closed(e, 2)
+					s.closed(e, 3)
+					s.Equal(len(Closes(e, 8)), 0, "others stay")
+				}},
+			{Name: "deleting a user over the websocket closes theirs", Spec: "§10.5", Result: "invalid", Flags: []string{"Websocket", "RevokedToken"},
+				Expect: "config/auth/delete of Bob closes his connection",
+				Run: func(s *Session) {
+					s.Connect(1, AliceRT)
+					s.Connect(2, BobRT)
+					_, e := s.OKEffects(1, `"type":"config/auth/delete","user_id":"`+Bob.UserID+`"`)
+					s.closed(e, 2)
+				}},
+			{Name: "revoking one token keeps the user's other websockets", Spec: "§4.6", Result: "valid", Flags: []string{"Websocket", "RevokedToken"},
+				Expect: "only the connection of the revoked AliceRT closes; the one of AliceRT2 still pings",
+				Run: func(s *Session) {
+					s.Connect(1, AliceRT)
+					s.Connect(2, AliceRT2)
+					r := s.PostForm("/auth/revoke", "token", AliceRT.Secret())
+					s.closed(r.Effects, 1)
+					s.Equal(len(Closes(r.Effects, 2)), 0, "the other stays")
+					s.StillOpen(2)
+				}},
+			{Name: "removing a login keeps the user's websockets", Spec: "§10.6", Result: "valid", Flags: []string{"Websocket"},
+				Expect: "config/auth_provider/homeassistant/delete of bob removes the credential, not the tokens: Bob's connection stays",
+				Run: func(s *Session) {
+					s.Connect(1, AliceRT)
+					s.Connect(2, BobRT)
+					_, e := s.OKEffects(1, `"type":"config/auth_provider/homeassistant/delete","username":"bob"`)
+					s.Equal(len(Closes(e, 2)), 0, "stays")
+					s.StillOpen(2)
+				}},
+			{Name: "a password change keeps the websockets", Spec: "§10.6", Result: "valid", Flags: []string{"Websocket"},
+				Expect: "Bob changes his own password: no token is revoked and his connection answers afterwards",
+				Run: func(s *Session) {
+					s.Connect(2, BobRT)
+					_, e := s.OKEffects(2, `"type":"config/auth_provider/homeassistant/change_password","current_password":"`+Bob.Password+`","new_password":"bob-new-pass"`)
+					s.Equal(len(Closes(e, 2)), 0, "stays")
+					s.StillOpen(2)
+				}},
+			{Name: "the purge closes an expired token's websocket", Spec: "§4.6", Result: "invalid", Flags: []string{"Websocket", "ExpiredToken", "Timer"},
+				Expect: "the LLAT never expires; the normal tokens expire 90 days after creation: at that tick AliceRT's connection closes and the LLAT's stays",
+				Run: func(s *Session) {
+					s.Connect(1, AliceRT)
+					s.Connect(4, LLATRT)
+					s.Advance(90*Day - Hour)
+					e := s.Tick()
+					s.closed(e, 1)
+					s.Equal(len(Closes(e, 4)), 0, "the LLAT's stays")
+				}},
+		},
 	}
 }

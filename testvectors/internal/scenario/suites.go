@@ -12,5 +12,14 @@ func Suites() []*Suite {
 		LifecycleSuite(),
 		BansSuite(),
 		MFASuite(),
+		SignedPathSuite(),
+		WSAuthSuite(),
+		MFASetupSuite(),
+		UserAdminSuite(),
+		LinkUserSuite(),
+		OnboardingSuite(),
+		ExternalSuite(),
+		ProvidersSuite(),
+		JournalSuite(),
 	}
 }
