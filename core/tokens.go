@@ -148,27 +148,33 @@ func (c *Core) removeRefreshToken(rt *authstore.RefreshToken) {
 func (c *Core) tokenCreated(*authstore.RefreshToken) { c.authChanged() }
 
 // authenticate runs Home Assistant's auth middleware: a Bearer header, or
-// else a signed path on GET and HEAD requests.
+// else, when there is none or it does not authenticate, a signed path on
+// GET and HEAD requests.
 func (c *Core) authenticate(r *request) {
-	if h, ok := r.header("authorization"); ok {
-		scheme, value, found := strings.Cut(h, " ")
-		if !found || scheme != "Bearer" {
-			return
-		}
-		rt := c.validateAccessToken(value)
-		if rt == nil {
-			return
-		}
-		u := c.store.User(rt.UserID)
-		if c.userNotAllowed(u, r) != "" {
-			return
-		}
-		r.user, r.token = u, rt
+	if h, ok := r.header("authorization"); ok && c.authenticateBearer(r, h) {
 		return
 	}
 	if (r.Method == "GET" || r.Method == "HEAD") && strings.Contains(r.Query, signQueryParam) {
 		c.authenticateSignedPath(r)
 	}
+}
+
+// authenticateBearer checks an Authorization header (async_validate_auth_header).
+func (c *Core) authenticateBearer(r *request, h string) bool {
+	scheme, value, found := strings.Cut(h, " ")
+	if !found || scheme != "Bearer" {
+		return false
+	}
+	rt := c.validateAccessToken(value)
+	if rt == nil {
+		return false
+	}
+	u := c.store.User(rt.UserID)
+	if c.userNotAllowed(u, r) != "" {
+		return false
+	}
+	r.user, r.token = u, rt
+	return true
 }
 
 func constantTimeEqual(a, b string) bool {

@@ -246,6 +246,11 @@ func (c *Core) wsProviderHAAdminChangeUsername(conn *wsConn, id int64, msg orjso
 	}
 	c.haUsers[i].Username = newName
 	cred.Data = withMember(cred.Data, "username", orjson.StringValue(newName))
+	// The credential changed outside the store's methods: record it, so
+	// that the journal holds it before the reply.
+	if u := c.store.User(cred.UserID); u != nil {
+		c.store.Touch(u)
+	}
 	c.authChanged()
 	c.saveProviderNow()
 	c.wsResultRaw(conn, id, wsResultNull)

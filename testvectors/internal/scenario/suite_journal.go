@@ -133,7 +133,6 @@ func JournalSuite() *Suite {
 						}},
 					{Name: "a renamed login is journaled", Spec: "§3.1", Result: "valid", Flags: []string{"Journal", "WsCommand"},
 						Expect:    "admin_change_username writes the provider store at once and changes the credential's data; the credential must be journaled before null, or a crash before the delayed write leaves a login whose credential no longer matches it",
-						KnownDiff: "the core changes the credential's data without telling the store, so nothing is journaled",
 						Run: func(s *Session) {
 							s.Connect(1, AliceRT)
 							_, e := s.OKEffects(1, `"type":"config/auth_provider/homeassistant/admin_change_username","user_id":"`+Bob.UserID+`","username":"robert"`)
