@@ -72,8 +72,8 @@ type Host struct {
 	eng    Engine
 	lock   *os.File
 	inputs chan hostInput
-	// workSlots bounds how many password computations run at once.
-	workSlots chan struct{}
+	// work feeds the password workers.
+	work chan workItem
 	done      chan struct{}
 	wg        sync.WaitGroup
 
@@ -244,7 +244,11 @@ func Open(opts Options) (*Host, error) {
 		// Leave a core for the loop, so that bcrypt never delays refreshes.
 		workers = max(1, runtime.NumCPU()-1)
 	}
-	h.workSlots = make(chan struct{}, workers)
+	h.work = make(chan workItem, 256)
+	for i := 0; i < workers; i++ {
+		h.wg.Add(1)
+		go h.worker()
+	}
 	// Until the first snapshot, recovery replays from a fresh engine.
 	h.record(load, out, time.Since(t0))
 	h.apply(out)
@@ -398,8 +402,18 @@ func (h *Host) apply(out core.Output) {
 		case ef.Work != nil:
 			// The engine is read here, on the loop: recovery may replace
 			// h.eng while the work runs.
-			w, eng := *ef.Work, h.eng
-			h.goAsync(func() { h.doWork(eng, w) })
+			item := workItem{eng: h.eng, w: *ef.Work}
+			select {
+			case h.work <- item:
+			default:
+				// Never block the loop on a full queue.
+				h.goAsync(func() {
+					select {
+					case h.work <- item:
+					case <-h.done:
+					}
+				})
+			}
 		case ef.Fetch != nil:
 			f := *ef.Fetch
 			h.goAsync(func() { h.submit(hostInput{in: core.Input{FetchDone: h.fetch(f)}}) })
@@ -479,19 +493,32 @@ func (h *Host) logLine(l *core.Log) {
 	}
 }
 
-// doWork computes password work off the loop, a few at a time.
-func (h *Host) doWork(eng Engine, w core.Work) {
-	select {
-	case h.workSlots <- struct{}{}:
-	case <-h.done:
-		return
+// workItem is password work and the engine that computes it.
+type workItem struct {
+	eng Engine
+	w   core.Work
+}
+
+// worker computes password work off the loop. Each worker keeps an OS
+// thread of its own and asks the system to run it at a lower priority, so
+// that a burst of bcrypt (a quarter of a second each at cost 12) never
+// delays the loop or the HTTP handlers: they get the processor first.
+func (h *Host) worker() {
+	defer h.wg.Done()
+	runtime.LockOSThread()
+	lowerThreadPriority()
+	for {
+		select {
+		case <-h.done:
+			return
+		case it := <-h.work:
+			r, err := it.eng.Work(context.Background(), it.w)
+			if err != nil {
+				r = core.WorkResult{ID: it.w.ID, Error: err.Error()}
+			}
+			h.submit(hostInput{in: core.Input{WorkDone: &r}})
+		}
 	}
-	r, err := eng.Work(context.Background(), w)
-	<-h.workSlots
-	if err != nil {
-		r = core.WorkResult{ID: w.ID, Error: err.Error()}
-	}
-	h.submit(hostInput{in: core.Input{WorkDone: &r}})
 }
 
 // ErrClosed is returned by calls on a closed host.

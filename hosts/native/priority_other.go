@@ -1,0 +1,7 @@
+//go:build !linux
+
+package native
+
+// lowerThreadPriority does nothing where threads cannot be reniced one by
+// one.
+func lowerThreadPriority() {}
