@@ -74,8 +74,8 @@ type Host struct {
 	inputs chan hostInput
 	// work feeds the password workers.
 	work chan workItem
-	done      chan struct{}
-	wg        sync.WaitGroup
+	done chan struct{}
+	wg   sync.WaitGroup
 
 	nextReq  atomic.Uint64
 	nextConn atomic.Uint64

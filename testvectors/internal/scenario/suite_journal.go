@@ -132,7 +132,7 @@ func JournalSuite() *Suite {
 							s.True(len(j.Data.RefreshTokens) == 1 && j.Data.RefreshTokens[0].ID == AliceRT2.ID, "the token")
 						}},
 					{Name: "a renamed login is journaled", Spec: "§3.1", Result: "valid", Flags: []string{"Journal", "WsCommand"},
-						Expect:    "admin_change_username writes the provider store at once and changes the credential's data; the credential must be journaled before null, or a crash before the delayed write leaves a login whose credential no longer matches it",
+						Expect: "admin_change_username writes the provider store at once and changes the credential's data; the credential must be journaled before null, or a crash before the delayed write leaves a login whose credential no longer matches it",
 						Run: func(s *Session) {
 							s.Connect(1, AliceRT)
 							_, e := s.OKEffects(1, `"type":"config/auth_provider/homeassistant/admin_change_username","user_id":"`+Bob.UserID+`","username":"robert"`)

@@ -321,7 +321,7 @@ func SignedPathSuite() *Suite {
 						s.JSON(r, 200, ok)
 					}},
 				{Name: "SIGN-12 a bad Bearer header does not hide a valid authSig", Spec: "§9.1", Result: "valid", Flags: []string{"SignedPath"},
-					Expect:    "the middleware tries the header, then (elif) the signature: an invalid Bearer header with a valid authSig gets 200",
+					Expect: "the middleware tries the header, then (elif) the signature: an invalid Bearer header with a valid authSig gets 200",
 					Run: func(s *Session) {
 						aliceSigns(s)
 						signed := s.signed(1, AliceRT, "/api/", 0, "/api/", "", `[]`)
