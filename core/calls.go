@@ -24,7 +24,8 @@ const (
 	// OpRevokeToken removes a refresh token by id: {"id"}.
 	OpRevokeToken = "revoke_token"
 	// OpCreateAuthCode is create_auth_code(client_id, credential), as
-	// Home Assistant's onboarding uses it: {"client_id", "credential_id"}.
+	// Home Assistant's onboarding uses it: {"client_id", "credential_id"},
+	// or {"client_id", "username"} for a homeassistant-provider login.
 	OpCreateAuthCode = "create_auth_code"
 	// OpValidateAccessToken checks an access token for the embedder's own
 	// endpoints: {"token"} -> {"user_id", "refresh_token_id", "is_admin"}.
@@ -270,11 +271,19 @@ func (c *Core) callSetPassword(call *Call, args orjson.Value) {
 
 // userByLogin finds the user whose homeassistant credential has username.
 func (c *Core) userByLogin(username string) *authstore.User {
+	if cr := c.loginCredential(username); cr != nil {
+		return c.store.User(cr.UserID)
+	}
+	return nil
+}
+
+// loginCredential finds the linked homeassistant credential of username.
+func (c *Core) loginCredential(username string) *authstore.Credential {
 	want := password.NormalizeUsername(username)
 	for _, u := range c.store.Users() {
 		for _, cr := range u.Credentials {
 			if s, ok := cr.DataString("username"); ok && cr.ProviderType == "homeassistant" && password.NormalizeUsername(s) == want {
-				return u
+				return cr
 			}
 		}
 	}
@@ -408,13 +417,19 @@ func (c *Core) callRevokeToken(call *Call, args orjson.Value) {
 func (c *Core) callCreateAuthCode(call *Call, args orjson.Value) {
 	clientID, ok1 := argString(args, "client_id")
 	credID, ok2 := argString(args, "credential_id")
-	if !ok1 || !ok2 {
+	username, byName := argString(args, "username")
+	if !ok1 || (!ok2 && !byName) {
 		c.callError(call.ID, CallInvalidArgs, "client_id and credential_id are required")
 		return
 	}
-	cred := c.store.Credential(credID)
-	if cred == nil {
-		c.callError(call.ID, CallNotFound, "no credential with id "+credID)
+	var cred *authstore.Credential
+	if ok2 {
+		if cred = c.store.Credential(credID); cred == nil {
+			c.callError(call.ID, CallNotFound, "no credential with id "+credID)
+			return
+		}
+	} else if cred = c.loginCredential(username); cred == nil {
+		c.callError(call.ID, CallNotFound, "no login named "+username)
 		return
 	}
 	code := c.storeResult(clientID, cred, "")

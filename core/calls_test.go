@@ -187,3 +187,20 @@ func TestCalls(t *testing.T) {
 		assert.Equal(t, "insecure_example", r.json(t)["ha_auth_provider"])
 	})
 }
+
+// TestCreateAuthCodeByUsername: an embedder can name the login instead of
+// its credential; the code is exchanged like a login flow's.
+func TestCreateAuthCodeByUsername(t *testing.T) {
+	h := newHarness(t, testConfig())
+	h.addUser("alice", "pw")
+	v, err := h.call(core.OpCreateAuthCode, map[string]any{"client_id": clientID, "username": " Alice "})
+	require.Nil(t, err)
+	var code string
+	require.NoError(t, json.Unmarshal(v, &code))
+	access, _ := h.tokens(code)
+	assert.NotEmpty(t, access)
+
+	_, err = h.call(core.OpCreateAuthCode, map[string]any{"client_id": clientID, "username": "bob"})
+	require.NotNil(t, err)
+	assert.Equal(t, core.CallNotFound, err.Code)
+}
