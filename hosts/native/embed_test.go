@@ -82,4 +82,3 @@ func TestEmbedderAPI(t *testing.T) {
 	status, _ = get("Bearer nope")
 	assert.Equal(t, 401, status)
 }
-
