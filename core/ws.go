@@ -190,7 +190,12 @@ func (c *Core) wsMessage(m *WSMessage) {
 		c.logf(LogError, "Received binary message for non-existing handler "+strconv.Itoa(int(m.Data[0])))
 		return
 	}
-	msg, err := orjson.Parse(m.Data)
+	msg, err := parseNetworkJSON(m.Data)
+	if err == orjson.ErrTooManyValues {
+		c.logf(LogWarning, "Disconnected: the message has more than "+strconv.Itoa(MaxJSONValues)+" JSON values")
+		c.wsCloseConn(conn, wsCloseTooBig, "")
+		return
+	}
 	if err != nil {
 		c.logf(LogWarning, "Disconnected: Received invalid JSON.")
 		c.wsCloseConn(conn, 1000, "")
