@@ -224,9 +224,8 @@ func (c *Core) wsMessage(m *WSMessage) {
 func (c *Core) wsAuth(conn *wsConn, msg orjson.Value) {
 	c.timers.cancel(timerWSAuth, connKey(conn.ID))
 	if _, verr := schema.WSAuth.Validate(msg); verr != nil {
-		text := schema.WSAuthErrorPrefix + verr.Humanized(msg)
-		c.logf(LogWarning, text)
-		c.wsSend(conn, authInvalid(text))
+		c.logf(LogWarning, schema.WSAuthErrorPrefix+verr.Humanized(redactMessage(msg)))
+		c.wsSend(conn, authInvalid(schema.WSAuthErrorPrefix+verr.Humanized(msg)))
 		c.wsCloseConn(conn, 1000, "")
 		return
 	}
