@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 // storeDoc is what orjson.dumps(..., option=OPT_INDENT_2) gives for a small
@@ -234,7 +236,18 @@ func TestParseMillionElementArray(t *testing.T) {
 	assert.Len(t, v.Arr, 1_000_000)
 }
 
+// vectorJSON are JSON documents of the conformance vectors: request
+// bodies, websocket messages both ways and stored documents.
+func vectorJSON(f *testing.F) [][]byte {
+	s := vectorseeds.MustLoad(f)
+	docs := append(append(s.Bodies("text/plain"), s.Frames...), s.Sent...)
+	return append(vectorseeds.Spread(docs, 80), vectorseeds.Spread(s.Stored(), 20)...)
+}
+
 func FuzzParse(f *testing.F) {
+	for _, b := range vectorJSON(f) {
+		f.Add(b)
+	}
 	for _, s := range []string{storeDoc, `{"client_id":"https://example.com/app","handler":["homeassistant",null],"redirect_uri":"x"}`,
 		`[{"id":1,"type":"ping"}]`, `"\ud83d\ude00"`, `-0.0e-0`, `{"a":1,"a":2}`} {
 		f.Add([]byte(s))
