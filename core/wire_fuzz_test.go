@@ -127,3 +127,35 @@ func FuzzCall(f *testing.F) {
 		}
 	})
 }
+
+// TestWireLargeIDs is the regression test of a FuzzParseInput find: ids
+// are unsigned 64-bit numbers and were written as signed ones, so an id
+// above 2^63-1 (a host may number requests as it likes) came back
+// negative and the core's own output no longer read back.
+func TestWireLargeIDs(t *testing.T) {
+	const big = uint64(1)<<63 + 5
+	for _, in := range []core.Input{
+		{Call: &core.Call{ID: big, Op: "x"}},
+		{HTTP: &core.HTTPRequest{ID: big, Method: "GET", Path: "/"}},
+		{WSMessage: &core.WSMessage{Conn: big, Data: []byte("x")}},
+		{WorkDone: &core.WorkResult{ID: big}},
+	} {
+		b := core.AppendInput(nil, in)
+		back, err := core.ParseInput(b)
+		if err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		if string(core.AppendInput(nil, back)) != string(b) {
+			t.Fatalf("%s changed", b)
+		}
+	}
+	out := core.Output{Effects: []core.Effect{{Reply: &core.Reply{ID: big, Status: 200}}, {Send: &core.WSSend{Conn: big}}, {Work: &core.Work{ID: big}}}}
+	b := core.AppendOutput(nil, out)
+	back, err := core.ParseOutput(b)
+	if err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	if back.Effects[0].Reply.ID != big || back.Effects[1].Send.Conn != big || back.Effects[2].Work.ID != big {
+		t.Fatalf("ids changed: %s", b)
+	}
+}
