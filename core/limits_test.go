@@ -121,3 +121,62 @@ func TestWSMessageValueLimit(t *testing.T) {
 	w.send([]byte(`[`+strings.TrimSuffix(strings.TrimPrefix(b.String(), "["), "]")+`,0]`), false)
 	assert.Equal(t, 1009, closedWith(w))
 }
+
+// TestWSAuthPhaseLimit checks that a client address (an IPv6 client's /64)
+// has at most 32 connections waiting for their auth message: the 33rd is
+// closed with 1013 before auth_required, other addresses are not
+// affected, and a connection that authenticates or times out makes room.
+func TestWSAuthPhaseLimit(t *testing.T) {
+	const limit = 32
+	h := newHarness(t, testConfig())
+	h.addUser("alice", "alice-pass")
+	access, _ := h.tokens(h.login("alice", "alice-pass"))
+	closedWith := func(w *wsClient) int {
+		for _, e := range h.effects {
+			if e.Close != nil && e.Close.Conn == w.id {
+				return e.Close.Code
+			}
+		}
+		return 0
+	}
+	open := func(remote string) *wsClient {
+		h.remote = remote
+		return h.wsOpen()
+	}
+
+	var waiting []*wsClient
+	for i := 0; i < limit; i++ {
+		w := open("192.168.1.10:5000")
+		require.Len(t, w.frames(), 1, "auth_required")
+		waiting = append(waiting, w)
+	}
+	w := open("192.168.1.10:5001")
+	assert.Equal(t, 1013, closedWith(w))
+	assert.Empty(t, w.frames())
+	w = open("192.168.1.11:5000")
+	assert.Len(t, w.frames(), 1, "another address")
+	assert.Zero(t, closedWith(w))
+
+	// One of them authenticates: room for one more.
+	waiting[0].sendJSON(map[string]any{"type": "auth", "access_token": access})
+	require.Contains(t, string(waiting[0].frames()[0]), "auth_ok")
+	w = open("192.168.1.10:5002")
+	assert.Len(t, w.frames(), 1)
+	w = open("192.168.1.10:5003")
+	assert.Equal(t, 1013, closedWith(w))
+
+	// They all time out: room again.
+	h.advance(10 * 1_000_000)
+	w = open("192.168.1.10:5004")
+	assert.Len(t, w.frames(), 1)
+
+	// The addresses of one IPv6 /64 count together.
+	for i := 1; i <= limit; i++ {
+		w = open("[2001:db8::" + strconv.Itoa(i) + "]:5000")
+		require.Len(t, w.frames(), 1)
+	}
+	w = open("[2001:db8::ffff]:5000")
+	assert.Equal(t, 1013, closedWith(w))
+	w = open("[2001:db8:0:1::1]:5000")
+	assert.Len(t, w.frames(), 1, "another /64")
+}

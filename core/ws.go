@@ -128,6 +128,11 @@ func (c *Core) wsOpen(o *WSOpen) {
 		c.emit(Effect{Close: &WSClose{Conn: o.Conn, Code: 1008, Reason: msgForbiddenPlain}})
 		return
 	}
+	if c.authPhaseFull(conn.IP) {
+		c.logf(LogWarning, "Too many websocket connections waiting for their auth message from "+conn.IP.String())
+		c.emit(Effect{Close: &WSClose{Conn: o.Conn, Code: wsCloseTryAgain, Reason: "too many connections"}})
+		return
+	}
 	c.conns[conn.ID] = conn
 	c.wsSend(conn, c.versionMessage("auth_required"))
 	c.timers.set(timerWSAuth, connKey(conn.ID), c.now+wsAuthTimeout)
