@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,10 @@ const MaxBodyBytes = 16 << 20
 
 // MaxFrameBytes is the largest websocket message accepted.
 const MaxFrameBytes = 4 << 20
+
+// bodyReadTimeout is how long a request's body may take to arrive (a
+// variable for tests).
+var bodyReadTimeout = 30 * time.Second
 
 // wantedHeader reports whether the core reads a header.
 var wantedHeader = func() map[string]bool {
@@ -67,12 +72,16 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(w, r)
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		switch {
+		case errors.As(err, &tooBig):
 			w.Header().Set("Connection", "close")
 			http.Error(w, "413: Request Entity Too Large", http.StatusRequestEntityTooLarge)
-			return
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			w.Header().Set("Connection", "close")
+			http.Error(w, "408: Request Timeout", http.StatusRequestTimeout)
+		default:
+			http.Error(w, "400: Bad Request", http.StatusBadRequest)
 		}
-		http.Error(w, "400: Bad Request", http.StatusBadRequest)
 		return
 	}
 	rep := h.exchange(w, r, body)
@@ -85,9 +94,22 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // announces a larger Content-Length is refused before a byte of it is
 // read; one sent in chunks is read up to the limit. Either way the server
 // closes the connection after the 413 rather than reading the rest.
+//
+// The body must arrive within bodyReadTimeout, so that a client sending it
+// a byte at a time cannot hold a connection and its goroutine for as long
+// as it likes. The deadline covers the body only: net/http lifts it when
+// the body has been read to its end, and the deferred reset lifts it on the
+// paths that stop earlier, so that a reply waiting for a password check is
+// never cut off.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.ContentLength > MaxBodyBytes {
 		return nil, &http.MaxBytesError{Limit: MaxBodyBytes}
+	}
+	if r.ContentLength != 0 {
+		rc := http.NewResponseController(w)
+		if rc.SetReadDeadline(time.Now().Add(bodyReadTimeout)) == nil {
+			defer rc.SetReadDeadline(time.Time{})
+		}
 	}
 	rd := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	if r.ContentLength <= 0 {
