@@ -55,7 +55,7 @@ func (c *Core) failedLogin(r *request) {
 	ua, _ := r.header("user-agent")
 	url := r.Path
 	if r.Query != "" {
-		url += "?" + r.Query
+		url += "?" + redactQuery(r.Query)
 	}
 	// Home Assistant names the host by reverse DNS, which a pure core cannot
 	// do: the address stands in for it.

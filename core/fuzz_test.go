@@ -8,6 +8,7 @@ import (
 	"github.com/hassauth/hassauth/core"
 	"github.com/hassauth/hassauth/core/password"
 	"github.com/hassauth/hassauth/core/storage"
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 // fuzzProviderDoc is a homeassistant provider store with alice/secret,
@@ -97,6 +98,14 @@ func FuzzHTTPRequest(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.query, s.headers, []byte(s.body), s.remote)
 	}
+	// The requests of the conformance vectors.
+	for _, r := range vectorseeds.Spread(vectorseeds.MustLoad(f).HTTP, 40) {
+		var headers strings.Builder
+		for _, hd := range r.Header {
+			headers.WriteString(hd[0] + ": " + hd[1] + "\n")
+		}
+		f.Add(r.Method, r.Path, r.Query, headers.String(), r.Body, r.Remote)
+	}
 	f.Fuzz(func(t *testing.T, method, path, query, headers string, body []byte, remote string) {
 		h, _ := fuzzCore(t)
 		const id = 1 << 40
@@ -153,6 +162,20 @@ func FuzzLoad(f *testing.F) {
 		`"refresh_tokens":[{"id":"t","user_id":"u","client_id":null,"client_name":null,"client_icon":null,"created_at":"2018-10-03T13:43:19.774637+00:00",`+
 		`"access_token_expiration":1800.0,"token":"x","jwt_key":"y","last_used_at":"","expire_at":1e300}]}}`), []byte(`{}`), []byte(`[]`))
 	f.Add([]byte(`null`), []byte(``), []byte(`{"version":1,"key":"auth_module.totp","data":{"users":[]}}`))
+	// The stored documents of the conformance vectors, side by side.
+	vs := vectorseeds.MustLoad(f)
+	auths := vs.Files[core.PathAuth]
+	providers, totps := vs.Files[core.PathProvider], vs.Files[core.PathTOTP]
+	for i, a := range vectorseeds.Spread(auths, 12) {
+		var p, t []byte
+		if len(providers) > 0 {
+			p = providers[i%len(providers)]
+		}
+		if len(totps) > 0 {
+			t = totps[i%len(totps)]
+		}
+		f.Add(a, p, t)
+	}
 	f.Fuzz(func(t *testing.T, auth, provider, totp []byte) {
 		var files []core.File
 		for _, d := range []struct {

@@ -20,9 +20,10 @@ func (c *Core) flowError(r *request, status int, msg string) {
 }
 
 // parseJSONBody reads a JSON request body; on failure it answers Home
-// Assistant's "Invalid JSON." and returns false.
+// Assistant's "Invalid JSON." and returns false. A body of more than
+// MaxJSONValues values fails the same way.
 func (c *Core) parseJSONBody(r *request) (orjson.Value, bool) {
-	v, err := orjson.Parse(r.Body)
+	v, err := parseNetworkJSON(r.Body)
 	if err != nil {
 		c.replyMessage(r, 400, msgInvalidJSON, "")
 		return orjson.Value{}, false

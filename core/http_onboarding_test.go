@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hassauth/hassauth/core"
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 func onboardingBody() map[string]any {
@@ -226,6 +227,11 @@ func FuzzOnboardingUsers(f *testing.F) {
 	f.Add([]byte(`{"client_id":1,"name":null}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`{"client_id":"x","name":"\u00e9","username":"\u00e9","password":"","language":"","extra":1}`))
+	for _, r := range vectorseeds.MustLoad(f).HTTP {
+		if r.Path == "/api/onboarding/users" {
+			f.Add(r.Body)
+		}
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		h := newHarness(t, testConfig())
 		r := h.request("POST", "/api/onboarding/users", body, core.Header{Name: "content-type", Value: "text/plain;charset=UTF-8"})

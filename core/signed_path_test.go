@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hassauth/hassauth/core"
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 // sign signs a path on a connection and returns the signed path.
@@ -126,6 +127,15 @@ func FuzzSignedPathQuery(f *testing.F) {
 	for _, seed := range []string{"a=1&b=2", "b=2&a=1", "a=1&b=2&width=5", "a=%31&b=2", "a=1&&b=2&", "a=1&b=2&authSig=x",
 		"a=1+&b=2", "a", "%", "%zz=1", "a=1;b=2", "height=1&a=1&b=2", "a=1&b=%32%"} {
 		f.Add(seed)
+	}
+	// The queries of the conformance vectors, and their signatures as
+	// extra fields.
+	vs := vectorseeds.MustLoad(f)
+	for _, q := range vs.Queries() {
+		f.Add(q)
+	}
+	for _, tok := range vectorseeds.Spread(vs.Tokens, 10) {
+		f.Add("a=1&b=2&authSig=" + tok)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
 		h.t = t

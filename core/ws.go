@@ -128,6 +128,11 @@ func (c *Core) wsOpen(o *WSOpen) {
 		c.emit(Effect{Close: &WSClose{Conn: o.Conn, Code: 1008, Reason: msgForbiddenPlain}})
 		return
 	}
+	if c.authPhaseFull(conn.IP) {
+		c.logf(LogWarning, "Too many websocket connections waiting for their auth message from "+conn.IP.String())
+		c.emit(Effect{Close: &WSClose{Conn: o.Conn, Code: wsCloseTryAgain, Reason: "too many connections"}})
+		return
+	}
 	c.conns[conn.ID] = conn
 	c.wsSend(conn, c.versionMessage("auth_required"))
 	c.timers.set(timerWSAuth, connKey(conn.ID), c.now+wsAuthTimeout)
@@ -190,7 +195,12 @@ func (c *Core) wsMessage(m *WSMessage) {
 		c.logf(LogError, "Received binary message for non-existing handler "+strconv.Itoa(int(m.Data[0])))
 		return
 	}
-	msg, err := orjson.Parse(m.Data)
+	msg, err := parseNetworkJSON(m.Data)
+	if err == orjson.ErrTooManyValues {
+		c.logf(LogWarning, "Disconnected: the message has more than "+strconv.Itoa(MaxJSONValues)+" JSON values")
+		c.wsCloseConn(conn, wsCloseTooBig, "")
+		return
+	}
 	if err != nil {
 		c.logf(LogWarning, "Disconnected: Received invalid JSON.")
 		c.wsCloseConn(conn, 1000, "")
@@ -219,9 +229,8 @@ func (c *Core) wsMessage(m *WSMessage) {
 func (c *Core) wsAuth(conn *wsConn, msg orjson.Value) {
 	c.timers.cancel(timerWSAuth, connKey(conn.ID))
 	if _, verr := schema.WSAuth.Validate(msg); verr != nil {
-		text := schema.WSAuthErrorPrefix + verr.Humanized(msg)
-		c.logf(LogWarning, text)
-		c.wsSend(conn, authInvalid(text))
+		c.logf(LogWarning, schema.WSAuthErrorPrefix+verr.Humanized(redactMessage(msg)))
+		c.wsSend(conn, authInvalid(schema.WSAuthErrorPrefix+verr.Humanized(msg)))
 		c.wsCloseConn(conn, 1000, "")
 		return
 	}

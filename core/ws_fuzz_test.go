@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hassauth/hassauth/core"
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 // FuzzWSFrames sends arbitrary frames to an authenticated connection (of a
@@ -51,6 +52,11 @@ func FuzzWSFrames(f *testing.F) {
 	} {
 		f.Add([]byte(seed), false, true)
 		f.Add([]byte(seed), false, false)
+	}
+	// The messages clients send in the conformance vectors.
+	for _, frame := range vectorseeds.Spread(vectorseeds.MustLoad(f).Frames, 40) {
+		f.Add(frame, false, true)
+		f.Add(frame, false, false)
 	}
 	f.Add([]byte{1, 2, 3}, true, true)
 	f.Add([]byte{}, true, false)

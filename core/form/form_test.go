@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 func TestParseURLEncodedLikeParseQSL(t *testing.T) {
@@ -76,6 +78,12 @@ func FuzzParse(f *testing.F) {
 	f.Add("application/x-www-form-urlencoded; charset=utf-8", []byte("action=revoke&token=%ZZ+%"))
 	f.Add("multipart/form-data; boundary=xyz", []byte("--xyz\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\nabc\r\n--xyz--\r\n"))
 	f.Add("multipart/form-data; boundary=xyz", []byte("--xyz\r\nbroken"))
+	// The bodies of the conformance vectors, with their content types.
+	for _, h := range vectorseeds.Spread(vectorseeds.MustLoad(f).HTTP, 150) {
+		if len(h.Body) > 0 {
+			f.Add(h.ContentType(), h.Body)
+		}
+	}
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
 		v, err := Parse(ct, body)
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 var seedURLs = []string{
@@ -18,6 +20,9 @@ var seedURLs = []string{
 func FuzzParseClientID(f *testing.F) {
 	for _, s := range seedURLs {
 		f.Add(s)
+	}
+	for _, c := range vectorseeds.MustLoad(f).Clients() {
+		f.Add(c[0])
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		u, err := ParseClientID(s)
@@ -64,6 +69,11 @@ func FuzzCheckRedirectURI(f *testing.F) {
 	}
 	f.Add(android, "homeassistant://auth-callback")
 	f.Add(iOS, "https://wear.googleapis.com/3p_auth/io.homeassistant.companion.android")
+	for _, c := range vectorseeds.MustLoad(f).Clients() {
+		if c[1] != "" {
+			f.Add(c[0], c[1])
+		}
+	}
 	f.Fuzz(func(t *testing.T, clientID, redirectURI string) {
 		d := CheckRedirectURI(clientID, redirectURI)
 		c, cerr := ParseClientID(clientID)
@@ -101,6 +111,11 @@ func FuzzDiscover(f *testing.F) {
 	f.Add("https://ex.com/", 200, false, []byte(`<script><!--<script></script><link rel=redirect_uri href=x>--></script><noscript><LINK REL=redirect_uri HREF='&amp;&#1;&copy=' href=//[::1></noscript>`))
 	f.Add("https://ex.com/", 200, false, []byte("<title><link rel=redirect_uri href=/t></title><plaintext><link rel=redirect_uri href=/p>\xff\xe2\x82"))
 	f.Add("", 0, false, []byte(nil))
+	// The client pages the conformance vectors fetched.
+	for _, b := range vectorseeds.MustLoad(f).Fetched {
+		f.Add(localClient, 200, false, b)
+		f.Add(cimdClient, 200, false, b)
+	}
 	f.Fuzz(func(t *testing.T, clientID string, status int, redirected bool, body []byte) {
 		uris, err := Discover(clientID, status, redirected, body)
 		if err != nil {

@@ -8,6 +8,8 @@ import (
 	"github.com/hassauth/hassauth/core/orjson"
 	"strings"
 	"testing"
+
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 // fuzzSeeds are meaningful starting points: genuine tokens of each kind and
@@ -35,12 +37,22 @@ func fuzzSeeds() []string {
 	}
 }
 
+// vectorTokens are the tokens of the conformance vectors: access tokens,
+// signed paths' signatures and external states, most signed with keys the
+// fuzz targets do not have.
+func vectorTokens(f *testing.F) []string {
+	return vectorseeds.Spread(vectorseeds.MustLoad(f).Tokens, 40)
+}
+
 // FuzzVerify: Verify never panics, refuses oversized input before decoding
 // it, and never accepts a token whose signature is not the HMAC of its
 // signing input or whose segments are not canonical base64url.
 func FuzzVerify(f *testing.F) {
 	for _, s := range fuzzSeeds() {
 		f.Add(s, testNow)
+	}
+	for _, s := range vectorTokens(f) {
+		f.Add(s, int64(1788256800))
 	}
 	key := NewKeyString(testJWTKey)
 	f.Fuzz(func(t *testing.T, token string, now int64) {
@@ -80,7 +92,7 @@ func FuzzVerify(f *testing.F) {
 // token has the right shape and its payload, read by encoding/json, is an
 // object whose iss is that string.
 func FuzzUnverifiedIssuer(f *testing.F) {
-	for _, s := range fuzzSeeds() {
+	for _, s := range append(fuzzSeeds(), vectorTokens(f)...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, token string) {

@@ -18,7 +18,7 @@ type Decoder struct {
 
 // NewDecoder returns a decoder for the document in data.
 func NewDecoder(data []byte) *Decoder {
-	return &Decoder{p: parser{data: data}}
+	return &Decoder{p: parser{data: data, left: -1}}
 }
 
 // Offset returns the position in the input of the next unread byte.

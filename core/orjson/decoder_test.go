@@ -167,6 +167,9 @@ func FuzzDecoder(f *testing.F) {
 	for _, s := range []string{storeDoc, `{"a":1,"a":[2,{"b":null}]}`, `"\ud83d\ude00"`, `[1e5,-0.0,true]`, `{"k\u00e9":"\n"}`} {
 		f.Add([]byte(s))
 	}
+	for _, b := range vectorJSON(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		want, perr := Parse(data)
 		got, derr := decodeAll(data)

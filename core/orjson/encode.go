@@ -130,6 +130,12 @@ func (e *Encoder) Int(i int64) {
 	e.buf = strconv.AppendInt(e.buf, i, 10)
 }
 
+// Uint writes an unsigned integer value.
+func (e *Encoder) Uint(u uint64) {
+	e.sep()
+	e.buf = strconv.AppendUint(e.buf, u, 10)
+}
+
 // Float writes a float value as orjson does: shortest round-trip digits,
 // always with a fraction or an exponent, so 1764579600.0 stays
 // "1764579600.0" and never "1.7645796e+09".

@@ -3,11 +3,14 @@ package orjson
 import (
 	"encoding/json"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 // storeDoc is what orjson.dumps(..., option=OPT_INDENT_2) gives for a small
@@ -233,7 +236,18 @@ func TestParseMillionElementArray(t *testing.T) {
 	assert.Len(t, v.Arr, 1_000_000)
 }
 
+// vectorJSON are JSON documents of the conformance vectors: request
+// bodies, websocket messages both ways and stored documents.
+func vectorJSON(f *testing.F) [][]byte {
+	s := vectorseeds.MustLoad(f)
+	docs := append(append(s.Bodies("text/plain"), s.Frames...), s.Sent...)
+	return append(vectorseeds.Spread(docs, 80), vectorseeds.Spread(s.Stored(), 20)...)
+}
+
 func FuzzParse(f *testing.F) {
+	for _, b := range vectorJSON(f) {
+		f.Add(b)
+	}
 	for _, s := range []string{storeDoc, `{"client_id":"https://example.com/app","handler":["homeassistant",null],"redirect_uri":"x"}`,
 		`[{"id":1,"type":"ping"}]`, `"\ud83d\ude00"`, `-0.0e-0`, `{"a":1,"a":2}`} {
 		f.Add([]byte(s))
@@ -246,6 +260,12 @@ func FuzzParse(f *testing.F) {
 		}
 		if !std {
 			t.Fatalf("accepted invalid JSON %q", data)
+		}
+		// With a limit, a valid document parses the same or is refused
+		// for its size, nothing else.
+		lv, lerr := ParseLimited(data, 8)
+		if lerr == nil && string(Marshal(lv)) != string(Marshal(v)) || lerr != nil && lerr != ErrTooManyValues {
+			t.Fatalf("ParseLimited(%q, 8) = %v, %v", data, Marshal(lv), lerr)
 		}
 		// What we write back must parse to the same thing, in both layouts.
 		for _, indent := range []bool{false, true} {
@@ -270,4 +290,62 @@ func BenchmarkParseLoginBody(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestParseLimited(t *testing.T) {
+	cases := []struct {
+		doc  string
+		max  int
+		fail bool
+	}{
+		{`0`, 1, false},
+		{`0`, 0, true},
+		{`[]`, 1, false},
+		{`[0,0]`, 3, false},
+		{`[0,0]`, 2, true},
+		{`{"a":[1,{"b":null}]}`, 5, false},
+		{`{"a":[1,{"b":null}]}`, 4, true},
+		// A repeated key's values each count: the document said them.
+		{`{"a":1,"a":2}`, 3, false},
+		{`{"a":1,"a":2}`, 2, true},
+	}
+	for _, tc := range cases {
+		v, err := ParseLimited([]byte(tc.doc), tc.max)
+		if tc.fail {
+			assert.ErrorIs(t, err, ErrTooManyValues, "%s with %d", tc.doc, tc.max)
+			continue
+		}
+		require.NoError(t, err, "%s with %d", tc.doc, tc.max)
+		want, _ := Parse([]byte(tc.doc))
+		assert.Equal(t, want, v)
+	}
+	// Invalid JSON within the limit is still a syntax error.
+	_, err := ParseLimited([]byte(`[0,]`), 10)
+	var se *SyntaxError
+	assert.ErrorAs(t, err, &se)
+}
+
+// TestParseLimitedStopsEarly checks that a document beyond the limit costs
+// no more than the limit in memory: a million-element array parsed with a
+// limit of a thousand allocates about what a thousand values take, not a
+// million.
+func TestParseLimitedStopsEarly(t *testing.T) {
+	doc := []byte("[" + strings.Repeat("0,", 999_999) + "0]")
+	allocs := testing.AllocsPerRun(5, func() {
+		if _, err := ParseLimited(doc, 1000); err != ErrTooManyValues {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	// append doubles the array's backing store: about log2(1000) growths
+	// plus the strings of the numbers.
+	assert.Less(t, allocs, 1100.0)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	v, err := ParseLimited(doc, 1000)
+	runtime.ReadMemStats(&after)
+	assert.ErrorIs(t, err, ErrTooManyValues)
+	assert.Equal(t, Value{}, v)
+	// A thousand values of 72 bytes, doubled by append's growth, and the
+	// strings of the numbers: well under a MiB.
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated")
 }

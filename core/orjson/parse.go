@@ -23,13 +23,29 @@ func (e *SyntaxError) Error() string {
 // ErrDepth is reported for documents nested deeper than MaxDepth.
 var ErrDepth = errors.New("orjson: document nested too deeply")
 
+// ErrTooManyValues is reported by ParseLimited for documents with more
+// values than its limit.
+var ErrTooManyValues = errors.New("orjson: document has too many values")
+
 // Parse decodes one JSON document as orjson.loads does: strict RFC 8259
 // (no NaN, no trailing commas, no comments), valid UTF-8 only, no lone
 // surrogate escapes, whitespace around the value allowed. For a key given
 // twice the last value wins and keeps the first key's place, like a Python
 // dict.
 func Parse(data []byte) (Value, error) {
-	p := parser{data: data}
+	return parse(parser{data: data, left: -1})
+}
+
+// ParseLimited is Parse for documents from the network: it fails with
+// ErrTooManyValues, before building them, on documents of more than
+// maxValues values (every array element, object member value and the top
+// value count one). A Value takes some 72 bytes, so without a limit a
+// body of "[0,0,0,...]" would cost 36 times its size in memory.
+func ParseLimited(data []byte, maxValues int) (Value, error) {
+	return parse(parser{data: data, left: max(maxValues, 0)})
+}
+
+func parse(p parser) (Value, error) {
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -48,6 +64,9 @@ type parser struct {
 	// scratch holds the text of the last string that had escapes, reused
 	// from one string to the next.
 	scratch []byte
+	// left is how many more values the document may have; negative means
+	// no limit.
+	left int
 }
 
 func (p *parser) fail(msg string) error { return &SyntaxError{Msg: msg, Offset: p.pos} }
@@ -66,6 +85,12 @@ func (p *parser) skipSpace() {
 func (p *parser) value(depth int) (Value, error) {
 	if depth >= MaxDepth {
 		return Value{}, ErrDepth
+	}
+	if p.left >= 0 {
+		if p.left == 0 {
+			return Value{}, ErrTooManyValues
+		}
+		p.left--
 	}
 	if p.pos >= len(p.data) {
 		return Value{}, p.fail("unexpected end of input")

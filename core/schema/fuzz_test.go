@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hassauth/hassauth/core/orjson"
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 // fuzzSchemas lists testSchemas by name, sorted, so runs are reproducible.
@@ -48,6 +49,11 @@ func FuzzValidate(f *testing.F) {
 		for _, c := range golden.Cases {
 			f.Add([]byte(c.Input))
 		}
+	}
+	// The JSON bodies and websocket messages of the conformance vectors.
+	vs := vectorseeds.MustLoad(f)
+	for _, b := range vectorseeds.Spread(append(vs.Bodies("text/plain"), vs.Frames...), 80) {
+		f.Add(b)
 	}
 	schemas := fuzzSchemas()
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 // Every decoder must never panic on any input, and whatever it decodes must
@@ -28,6 +30,14 @@ func addSeeds(f *testing.F, pattern string, extra ...string) {
 	}
 }
 
+// addVectorSeeds adds the documents stored at path in the conformance
+// vectors: loaded, written or appended.
+func addVectorSeeds(f *testing.F, path string) {
+	for _, b := range vectorseeds.Spread(vectorseeds.MustLoad(f).Files[path], 40) {
+		f.Add(b)
+	}
+}
+
 func checkStable[T any](t *testing.T, rec T, decode func([]byte) (T, []Notice, error), encode func(T) []byte) {
 	out := encode(rec)
 	rec2, _, err := decode(out)
@@ -48,6 +58,7 @@ func FuzzDecodeAuth(f *testing.F) {
 		`{"version":1,"data":{"users":[],"credentials":[],"refresh_tokens":[{"id":"t","user_id":"u","client_id":null,"created_at":"x","jwt_key":"k"}]}}`,
 		`{"version":1,"data":{"groups":[{"id":"g","name":"G"}],"users":[{"id":"u","group_ids":["g"],"name":null,"is_owner":true,"is_active":true,"system_generated":false}],"credentials":[],"refresh_tokens":[{"id":"t","user_id":"u","client_id":"c","created_at":"2020-1-2 3:4","access_token_expiration":0.0000015,"token":"x","jwt_key":"k","last_used_at":0,"expire_at":-0.0,"credential_id":5}]}}`,
 	)
+	addVectorSeeds(f, ".storage/auth")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		a, _, err := DecodeAuth(b)
 		if err != nil {
@@ -62,6 +73,7 @@ func FuzzDecodeAuth(f *testing.F) {
 
 func FuzzDecodeProvider(f *testing.F) {
 	addSeeds(f, "testdata/other/provider*.json", `{}`, `{"version":1,"data":{"users":[{"username":"a\u00e9","password":"x","x":[1]}]}}`)
+	addVectorSeeds(f, ".storage/auth_provider.homeassistant")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, _, err := DecodeProvider(b)
 		if err != nil {
@@ -73,6 +85,7 @@ func FuzzDecodeProvider(f *testing.F) {
 
 func FuzzDecodeTOTP(f *testing.F) {
 	addSeeds(f, "testdata/other/totp*.json", `{}`, `{"version":1,"data":{"users":{"a":"S","b":"T","a":"U"}}}`)
+	addVectorSeeds(f, ".storage/auth_module.totp")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, _, err := DecodeTOTP(b)
 		if err != nil {
@@ -84,6 +97,7 @@ func FuzzDecodeTOTP(f *testing.F) {
 
 func FuzzDecodeNotify(f *testing.F) {
 	addSeeds(f, "testdata/other/notify*.json", `{}`, `{"version":1,"data":{"users":{"a":{"secret":"S","counter":1,"target":null},"a":{}}}}`)
+	addVectorSeeds(f, ".storage/auth_module.notify")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, _, err := DecodeNotify(b)
 		if err != nil {
@@ -95,6 +109,7 @@ func FuzzDecodeNotify(f *testing.F) {
 
 func FuzzDecodeHTTPAuth(f *testing.F) {
 	addSeeds(f, "testdata/other/http_auth*.json", `{}`, `{"version":1,"data":{"content_user":1}}`)
+	addVectorSeeds(f, ".storage/http.auth")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, _, err := DecodeHTTPAuth(b)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hassauth/hassauth/core/orjson"
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 func journalFixture() (AuthData, JournalEntry) {
@@ -91,6 +92,14 @@ func FuzzDecodeJournal(f *testing.F) {
 	f.Add(AppendJournalEntry(nil, je))
 	f.Add([]byte(journalMagic + "3 0\n{}\n"))
 	f.Add([]byte(""))
+	// The journals of the conformance vectors, and their appended entries
+	// one after the other.
+	addVectorSeeds(f, ".storage/hassauth.journal")
+	var all []byte
+	for _, b := range vectorseeds.MustLoad(f).Files[".storage/hassauth.journal"] {
+		all = append(all, b...)
+	}
+	f.Add(all)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		entries, _, err := DecodeJournal(b)
 		if err != nil {

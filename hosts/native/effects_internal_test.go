@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hassauth/hassauth/core"
+	"github.com/hassauth/hassauth/internal/vectorseeds"
 )
 
 func testHost(t *testing.T) (*Host, *bytes.Buffer) {
@@ -230,6 +231,15 @@ func FuzzParseBans(f *testing.F) {
 	}
 	f.Add([]byte("10.0.0.1:\n  banned_at: 2026-09-01 10:00:00\n"))
 	f.Add([]byte("<<: *a\n"))
+	// The bans of the conformance vectors, as the host appends them.
+	var all []byte
+	for _, b := range vectorseeds.MustLoad(f).Bans {
+		if b.BannedAt == "" {
+			b.BannedAt = "2026-09-01T10:00:00+00:00"
+		}
+		all = append(all, "\n"+yamlKey(b.IP)+":\n  banned_at: "+yamlKey(b.BannedAt)+"\n"...)
+	}
+	f.Add(all)
 	f.Fuzz(func(t *testing.T, text []byte) {
 		bans, _, err := parseBans(text)
 		if err != nil {

@@ -98,10 +98,19 @@ func appendSync(dir, rel string, data []byte, private bool) error {
 	if private {
 		mode = 0o600
 	}
-	_, statErr := os.Stat(path)
+	info, statErr := os.Stat(path)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, mode)
 	if err != nil {
 		return err
+	}
+	// The mode only applies when the file is created: a private file that
+	// exists with a looser one (copied in, restored from a backup) is
+	// tightened before a secret is added to it.
+	if statErr == nil && private && info.Mode().Perm() != mode {
+		if err := f.Chmod(mode); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()

@@ -65,14 +65,20 @@ func LoadNotifyServices(dir string) ([]NotifyService, error) {
 		return nil, err
 	}
 	secretsPath := filepath.Join(dir, SecretsFile)
+	return parseNotifyServices(path, b, secretsPath, func() ([]byte, error) {
+		s, err := os.ReadFile(secretsPath)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return s, err
+	})
+}
+
+// parseNotifyServices reads hassauth.yaml's text; readSecrets gives
+// secrets.yaml's when a !secret needs it.
+func parseNotifyServices(path string, b []byte, secretsPath string, readSecrets func() ([]byte, error)) ([]NotifyService, error) {
 	p := &configParser{file: path, secretsPath: secretsPath, lines: map[string]int{}, secretLines: map[*yaml.Node]int{},
-		readSecrets: func() ([]byte, error) {
-			s, err := os.ReadFile(secretsPath)
-			if errors.Is(err, os.ErrNotExist) {
-				return nil, nil
-			}
-			return s, err
-		}}
+		readSecrets: readSecrets}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return nil, &ConfigError{File: path, Key: "(document)", Msg: err.Error()}

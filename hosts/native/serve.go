@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,10 @@ const MaxBodyBytes = 16 << 20
 
 // MaxFrameBytes is the largest websocket message accepted.
 const MaxFrameBytes = 4 << 20
+
+// bodyReadTimeout is how long a request's body may take to arrive (a
+// variable for tests).
+var bodyReadTimeout = 30 * time.Second
 
 // wantedHeader reports whether the core reads a header.
 var wantedHeader = func() map[string]bool {
@@ -64,20 +69,98 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serveWebsocket(w, r)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := readBody(w, r)
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		switch {
+		case errors.As(err, &tooBig):
+			w.Header().Set("Connection", "close")
 			http.Error(w, "413: Request Entity Too Large", http.StatusRequestEntityTooLarge)
-			return
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			w.Header().Set("Connection", "close")
+			http.Error(w, "408: Request Timeout", http.StatusRequestTimeout)
+		default:
+			http.Error(w, "400: Bad Request", http.StatusBadRequest)
 		}
-		http.Error(w, "400: Bad Request", http.StatusBadRequest)
 		return
 	}
 	rep := h.exchange(w, r, body)
 	if rep != nil {
 		writeReply(w, r, rep)
 	}
+}
+
+// readBody reads a request body of at most MaxBodyBytes. A body that
+// announces a larger Content-Length is refused before a byte of it is
+// read; one sent in chunks is read up to the limit. Either way the server
+// closes the connection after the 413 rather than reading the rest.
+//
+// The body must arrive within bodyReadTimeout, so that a client sending it
+// a byte at a time cannot hold a connection and its goroutine for as long
+// as it likes. The deadline covers the body only: net/http lifts it when
+// the body has been read to its end, and the deferred reset lifts it on the
+// paths that stop earlier, so that a reply waiting for a password check is
+// never cut off.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > MaxBodyBytes {
+		return nil, &http.MaxBytesError{Limit: MaxBodyBytes}
+	}
+	if r.ContentLength != 0 {
+		rc := http.NewResponseController(w)
+		if rc.SetReadDeadline(time.Now().Add(bodyReadTimeout)) == nil {
+			defer rc.SetReadDeadline(time.Time{})
+		}
+	}
+	rd := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	if r.ContentLength <= 0 {
+		return readBlocks(rd)
+	}
+	// A declared length lets the buffer be made once, at its size.
+	body := make([]byte, r.ContentLength)
+	n, err := io.ReadFull(rd, body)
+	if err == nil {
+		// Nothing may follow the declared length; net/http makes sure of
+		// it, the read of one byte more just reports EOF.
+		var one [1]byte
+		_, err = rd.Read(one[:])
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	return body[:n], err
+}
+
+// readBlocks reads a body of unknown length into blocks that grow to
+// 1 MiB and are joined once at the end, so that a body refused for its
+// size costs about the limit in memory, where io.ReadAll's growing slice
+// costs several times it.
+func readBlocks(rd io.Reader) ([]byte, error) {
+	var blocks [][]byte
+	cur := make([]byte, 0, 4<<10)
+	total := 0
+	for {
+		if len(cur) == cap(cur) {
+			blocks = append(blocks, cur)
+			cur = make([]byte, 0, min(2*cap(cur), 1<<20))
+		}
+		n, err := rd.Read(cur[len(cur):cap(cur)])
+		cur = cur[:len(cur)+n]
+		total += n
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(blocks) == 0 {
+		return cur, nil
+	}
+	out := make([]byte, 0, total)
+	for _, b := range blocks {
+		out = append(out, b...)
+	}
+	return append(out, cur...), nil
 }
 
 // exchange hands a request to the core and waits for its reply. It answers

@@ -133,7 +133,10 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sig)
-	srv := &http.Server{Handler: pages.New(h), ReadHeaderTimeout: 10 * time.Second}
+	// A request's headers must come within 10 s and its body within the
+	// host's own limit; an idle keep-alive connection is closed after two
+	// minutes, so that clients cannot hold sockets without using them.
+	srv := &http.Server{Handler: pages.New(h), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
