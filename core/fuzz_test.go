@@ -8,7 +8,7 @@ import (
 	"github.com/hassauth/hassauth/core"
 	"github.com/hassauth/hassauth/core/password"
 	"github.com/hassauth/hassauth/core/storage"
-	"github.com/hassauth/hassauth/internal/vectorseeds"
+	"github.com/hassauth/hassauth/testvectors/vectorseeds"
 )
 
 // fuzzProviderDoc is a homeassistant provider store with alice/secret,

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/hassauth/hassauth/core"
-	"github.com/hassauth/hassauth/internal/vectorseeds"
+	"github.com/hassauth/hassauth/testvectors/vectorseeds"
 )
 
 // FuzzParseInput reads arbitrary wire JSON as an input (what a

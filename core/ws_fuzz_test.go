@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hassauth/hassauth/core"
-	"github.com/hassauth/hassauth/internal/vectorseeds"
+	"github.com/hassauth/hassauth/testvectors/vectorseeds"
 )
 
 // FuzzWSFrames sends arbitrary frames to an authenticated connection (of a

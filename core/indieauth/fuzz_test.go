@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hassauth/hassauth/internal/vectorseeds"
+	"github.com/hassauth/hassauth/testvectors/vectorseeds"
 )
 
 var seedURLs = []string{

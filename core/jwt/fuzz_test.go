@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hassauth/hassauth/internal/vectorseeds"
+	"github.com/hassauth/hassauth/testvectors/vectorseeds"
 )
 
 // fuzzSeeds are meaningful starting points: genuine tokens of each kind and

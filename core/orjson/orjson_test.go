@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hassauth/hassauth/internal/vectorseeds"
+	"github.com/hassauth/hassauth/testvectors/vectorseeds"
 )
 
 // storeDoc is what orjson.dumps(..., option=OPT_INDENT_2) gives for a small

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hassauth/hassauth/core/orjson"
-	"github.com/hassauth/hassauth/internal/vectorseeds"
+	"github.com/hassauth/hassauth/testvectors/vectorseeds"
 )
 
 // fuzzSchemas lists testSchemas by name, sorted, so runs are reproducible.
