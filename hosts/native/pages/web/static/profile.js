@@ -559,7 +559,7 @@ function renderTokens() {
 async function revoke(token, name, kind, button) {
   const ok =
     kind === "session"
-      ? await confirmAction("Log out this session?", `${name} will have to log in again.`, "Log out")
+      ? await confirmAction("Log out that session?", `${name} will have to log in again.`, "Log out")
       : await confirmAction(`Revoke ${name}?`, "Programs that use this token will no longer be able to use your account.", "Revoke");
   if (!ok) return;
   const errorBox = kind === "session" ? $("sessions-error") : $("llat-error");
