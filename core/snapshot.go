@@ -184,18 +184,21 @@ func (c *Core) AppendSnapshot(b []byte) ([]byte, error) {
 
 	e.Key("codes")
 	e.BeginArray()
-	keys := make([]codeKey, 0, len(c.codes))
+	// Sorting pointers shares one instantiation of the sort with every
+	// other pointer sort; a slice of structs would get its own copy of it
+	// in the WebAssembly module.
+	keys := make([]*codeKey, 0, len(c.codes))
 	for k := range c.codes {
-		keys = append(keys, k)
+		keys = append(keys, &k)
 	}
-	slices.SortFunc(keys, func(a, b codeKey) int {
+	slices.SortFunc(keys, func(a, b *codeKey) int {
 		if n := strings.Compare(a.ClientID, b.ClientID); n != 0 {
 			return n
 		}
 		return strings.Compare(a.Code, b.Code)
 	})
 	for _, k := range keys {
-		ac := c.codes[k]
+		ac := c.codes[*k]
 		e.BeginObject()
 		e.Key("client_id")
 		e.String(k.ClientID)
@@ -375,11 +378,16 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func sortedAddrs[V any](m map[netip.Addr]V) []netip.Addr {
-	out := make([]netip.Addr, 0, len(m))
+	// Pointers, for the reason given at the codes in AppendSnapshot.
+	ptrs := make([]*netip.Addr, 0, len(m))
 	for k := range m {
-		out = append(out, k)
+		ptrs = append(ptrs, &k)
 	}
-	slices.SortFunc(out, func(a, b netip.Addr) int { return a.Compare(b) })
+	slices.SortFunc(ptrs, func(a, b *netip.Addr) int { return a.Compare(*b) })
+	out := make([]netip.Addr, len(ptrs))
+	for i, p := range ptrs {
+		out[i] = *p
+	}
 	return out
 }
 

@@ -7,8 +7,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
 // Errors with Home Assistant's messages (ValueError texts of the
@@ -56,12 +54,19 @@ func New() *Store {
 	}
 }
 
-// NewID returns a uuid4 in hex, the form of every Home Assistant auth id.
+// NewID returns a uuid4 in hex, the form of every Home Assistant auth id:
+// 16 bytes from r with the version (4) and variant (RFC 4122) bits set, as
+// uuid.uuid4().hex and github.com/google/uuid's NewRandomFromReader make
+// them. The tests check every id against that library; it is not linked
+// here because it alone brings fmt, encoding/json, net and
+// database/sql/driver into the WebAssembly module.
 func NewID(r io.Reader) string {
-	u, err := uuid.NewRandomFromReader(r)
-	if err != nil {
+	var u [16]byte
+	if _, err := io.ReadFull(r, u[:]); err != nil {
 		panic("authstore: random source failed: " + err.Error())
 	}
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
 	var b [32]byte
 	hex.Encode(b[:], u[:])
 	return string(b[:])

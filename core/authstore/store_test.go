@@ -1,10 +1,13 @@
 package authstore
 
 import (
+	"bytes"
+	"encoding/hex"
 	"errors"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -368,4 +371,41 @@ func TestIDs(t *testing.T) {
 	assert.Equal(t, 1796032800.5, Timestamp(t0+7776000*Second+500_000))
 	assert.Equal(t, t0+500_000, FromTimestamp(1788256800.5))
 	assert.Equal(t, int64(-1_500_000), FromTimestamp(-1.5))
+}
+
+// TestNewIDMatchesGoogleUUID cross-checks NewID with github.com/google/uuid:
+// every id parses as a version 4, RFC 4122 variant uuid, and is the one
+// NewRandomFromReader makes from the same bytes.
+func TestNewIDMatchesGoogleUUID(t *testing.T) {
+	r := rng()
+	fixed := [][]byte{make([]byte, 16), bytes.Repeat([]byte{0xff}, 16), bytes.Repeat([]byte{0x5a}, 16)}
+	for i := 0; i < 10000; i++ {
+		raw := make([]byte, 16)
+		if i < len(fixed) {
+			raw = fixed[i]
+		} else {
+			for j := range raw {
+				raw[j] = byte(r.Uint64())
+			}
+		}
+		id := NewID(bytes.NewReader(raw))
+		u, err := uuid.Parse(id)
+		require.NoError(t, err, id)
+		require.Equal(t, uuid.Version(4), u.Version(), id)
+		require.Equal(t, uuid.RFC4122, u.Variant(), id)
+		want, err := uuid.NewRandomFromReader(bytes.NewReader(raw))
+		require.NoError(t, err)
+		require.Equal(t, hex.EncodeToString(want[:]), id, "bytes %x", raw)
+	}
+}
+
+// TestNewIDReadsSixteenBytes: the id consumes exactly 16 bytes of the
+// random stream (the conformance vectors depend on it) and panics when the
+// source runs dry.
+func TestNewIDReadsSixteenBytes(t *testing.T) {
+	src := bytes.NewReader(make([]byte, 40))
+	NewID(src)
+	NewID(src)
+	assert.Equal(t, 8, src.Len())
+	assert.Panics(t, func() { NewID(src) })
 }

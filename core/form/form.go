@@ -4,15 +4,16 @@
 // no fields at all (so a JSON body to /auth/token is an unsupported grant,
 // as in Home Assistant).
 //
-// Pure: it reads only the bytes it is given and never spools to disk.
+// Pure: it reads only the bytes it is given and never spools to disk. The
+// media-type and multipart rules are Go's mime and mime/multipart ones,
+// written out in this package (the WebAssembly module must stay small) and
+// tested against those packages, which it must keep matching.
 package form
 
 import (
 	"bytes"
 	"errors"
 	"io"
-	"mime"
-	"mime/multipart"
 	"strings"
 	"unicode/utf8"
 )
@@ -47,8 +48,8 @@ var ErrTooManyFields = errors.New("form: too many fields")
 
 // Parse decodes body according to contentType.
 func Parse(contentType string, body []byte) (Values, error) {
-	mt, params, err := mime.ParseMediaType(contentType)
-	if err != nil {
+	mt, params, ok := parseMediaType(contentType)
+	if !ok {
 		return nil, nil
 	}
 	switch mt {
@@ -126,21 +127,21 @@ func parseMultipart(boundary string, body []byte) (Values, error) {
 	if boundary == "" {
 		return nil, nil
 	}
-	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	mr := newMultipartReader(body, boundary)
 	var out Values
 	for {
-		p, err := mr.NextPart()
-		if err != nil {
+		p, ok := mr.nextPart()
+		if !ok {
 			return out, nil
 		}
-		name := p.FormName()
+		name := p.formName()
 		if name == "" {
 			continue
 		}
 		if len(out) == MaxFields {
 			return nil, ErrTooManyFields
 		}
-		data, err := io.ReadAll(p)
+		data, err := io.ReadAll(p.src)
 		if err != nil {
 			return out, nil
 		}

@@ -3,8 +3,6 @@ package indieauth
 import (
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/net/html"
 )
 
 // unescapeAttr decodes character references in an attribute value the way
@@ -128,15 +126,4 @@ var windows1252 = [32]rune{
 func forbiddenCodePoint(n int) bool {
 	return 0x1 <= n && n <= 0x8 || n == 0xb || 0xe <= n && n <= 0x1f || 0x7f <= n && n <= 0x9f ||
 		0xfdd0 <= n && n <= 0xfdef || n&0xfffe == 0xfffe
-}
-
-// namedRef decodes "&name" or "&name;" when that exact text is an HTML5
-// entity and returns it unchanged otherwise. x/net/html keeps its entity table
-// private, but its attribute-value decoding applies exactly this rule, so the
-// reference is run through the tokenizer as a lone attribute value.
-func namedRef(ref string) string {
-	z := html.NewTokenizer(strings.NewReader(`<a v="` + ref + `">`))
-	z.Next()
-	_, v, _ := z.TagAttr()
-	return string(v)
 }

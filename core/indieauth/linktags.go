@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/net/html"
 )
 
 // linkRedirectHrefs returns, in document order, the href of every
@@ -15,8 +13,9 @@ import (
 // duplicated attributes winning (Python's dict(attrs)), values decoded the way
 // the newest CPython HTMLParser decodes them.
 //
-// Tokenising is golang.org/x/net/html's HTML5 tokenizer. Where CPython's
-// HTMLParser differs from HTML5 tokenisation this function follows CPython:
+// Tokenising is golang.org/x/net/html's HTML5 tokenizer (tokenizer.go holds
+// the rules this package needs from it). Where CPython's HTMLParser differs
+// from HTML5 tokenisation this function follows CPython:
 //   - raw text ends at the first "</name" followed by whitespace, '/' or '>'
 //     (no script-data escape states), for script, style, xmp, iframe,
 //     noembed, noframes, textarea and title; plaintext runs to the end;
@@ -31,19 +30,17 @@ import (
 func linkRedirectHrefs(body []byte) []string {
 	var found []string
 	for pos := 0; pos < len(body); {
-		z := html.NewTokenizer(bytes.NewReader(body[pos:]))
-		consumed, next := 0, -1
+		z := newTokenizer(body[pos:])
+		next := -1
 		for next < 0 {
-			tt := z.Next()
-			if tt == html.ErrorToken {
+			tt := z.next()
+			if tt == tokenEnd {
 				return found
 			}
-			raw := z.Raw()
-			consumed += len(raw)
-			if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			if tt != tokenStartTag && tt != tokenSelfClosingTag {
 				continue
 			}
-			name, attrs := scanTag(raw)
+			name, attrs := scanTag(z.raw())
 			lname := asciiLower(string(name))
 			if lname == "link" || !isASCII(name) && pyLower(pyDecodeReplace(name)) == "link" {
 				if href, ok := redirectHref(attrs); ok {
@@ -51,19 +48,20 @@ func linkRedirectHrefs(body []byte) []string {
 				}
 			}
 			switch {
-			case lname == "plaintext" && tt == html.StartTagToken:
+			case lname == "plaintext" && tt == tokenStartTag:
 				return found
-			case rawTextElement(lname) && tt == html.StartTagToken:
-				end := rawTextEnd(body[pos+consumed:], lname)
+			case rawTextElement(lname) && tt == tokenStartTag:
+				end := rawTextEnd(body[pos+z.end:], lname)
 				if end < 0 {
 					return found
 				}
 				// Restart the tokenizer at the end tag so that CPython's
 				// notion of where raw text ends wins over HTML5's.
-				next = pos + consumed + end
-			case goRawTextElement(lname):
-				z.NextIsNotRawText()
+				next = pos + z.end + end
 			}
+			// Any other element's content is markup, as CPython reads it
+			// (x/net/html would read some as raw text; the tokenizer
+			// never does).
 		}
 		pos = next
 	}
@@ -75,16 +73,6 @@ func linkRedirectHrefs(body []byte) []string {
 func rawTextElement(name string) bool {
 	switch name {
 	case "script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title":
-		return true
-	}
-	return false
-}
-
-// goRawTextElement lists the elements x/net/html switches to raw text after.
-func goRawTextElement(name string) bool {
-	switch name {
-	case "iframe", "noembed", "noframes", "noscript", "plaintext", "script", "style",
-		"textarea", "title", "xmp":
 		return true
 	}
 	return false

@@ -3,7 +3,8 @@
 // verification with its windows, the provisioning URI and the QR code of its
 // setup step) and the RFC 4226 codes of the "notify" module.
 //
-// Codes are computed by github.com/pquerna/otp; this package adds what Home
+// Codes are RFC 4226 HMAC-SHA1 codes computed here and tested against
+// github.com/pquerna/otp and the RFC's vectors; this package adds what Home
 // Assistant (through pyotp and PyQRCode) does around them: how a typed code is
 // compared, how the otpauth URI is escaped, and the exact SVG of the QR code.
 //

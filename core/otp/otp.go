@@ -1,14 +1,14 @@
 package otp
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/binary"
 	"errors"
 	"io"
-
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/hotp"
+	"strings"
 )
 
 // Parameters of Home Assistant's TOTP module (pyotp's defaults and the
@@ -40,8 +40,6 @@ var (
 	// ErrNegativeTime is returned for a time before the Unix epoch.
 	ErrNegativeTime = errors.New("otp: time before the Unix epoch")
 )
-
-var validateOpts = hotp.ValidateOpts{Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 
 // NewSecret draws a TOTP or HOTP secret from r: 32 characters of the RFC 4648
 // base32 alphabet, each uniform, like pyotp.random_base32(). It reads exactly
@@ -117,16 +115,36 @@ func VerifyLogin(secret string, known bool, code string, unixSec int64) bool {
 	return VerifyTOTP(secret, code, unixSec, LoginWindow)
 }
 
-// HOTPCode returns the six-digit RFC 4226 code of secret at counter.
+// HOTPCode returns the six-digit RFC 4226 code of secret at counter:
+// HMAC-SHA1 of the counter, dynamically truncated. The secret is decoded
+// as pyotp and github.com/pquerna/otp decode it (missing padding added,
+// either case); the tests compare the codes with pquerna/otp's and with
+// the RFC's, since that library is no longer linked: with its key and
+// QR-image code it brought fmt and image into the WebAssembly module.
 func HOTPCode(secret string, counter uint64) (string, error) {
 	if !isBase32(secret) {
 		return "", ErrInvalidSecret
 	}
-	code, err := hotp.GenerateCodeCustom(secret, counter, validateOpts)
+	if n := len(secret) % 8; n != 0 {
+		secret += "========"[n:]
+	}
+	key, err := base32.StdEncoding.DecodeString(strings.ToUpper(secret))
 	if err != nil {
 		return "", ErrInvalidSecret
 	}
-	return code, nil
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], counter)
+	mac := hmac.New(sha1.New, key)
+	mac.Write(msg[:])
+	sum := mac.Sum(nil)
+	offset := sum[len(sum)-1] & 0xf
+	value := binary.BigEndian.Uint32(sum[offset:]) & 0x7fffffff
+	var code [Digits]byte
+	for i := Digits - 1; i >= 0; i-- {
+		code[i] = byte('0' + value%10)
+		value /= 10
+	}
+	return string(code[:]), nil
 }
 
 // VerifyHOTP reports whether code is the code of secret at counter, compared

@@ -1,9 +1,9 @@
 package password
 
 import (
+	"crypto/subtle"
 	"encoding/base64"
 
-	"golang.org/x/crypto/bcrypt"
 	//lint:ignore SA1019 bcrypt is defined on Blowfish's key schedule; the deprecation is about Blowfish as a cipher.
 	"golang.org/x/crypto/blowfish"
 )
@@ -86,11 +86,25 @@ func eksBlowfish(password []byte, salt []byte, cost int) [24]byte {
 // Check reports whether password, truncated to MaxPasswordBytes bytes,
 // matches hash. The comparison is constant-time. A malformed hash gives
 // false, where Home Assistant's bcrypt raises.
+//
+// It hashes with the hash's salt and cost and compares the digest's text,
+// which is what x/crypto/bcrypt's CompareHashAndPassword does for every
+// hash wellFormed accepts (the tests and FuzzCheck compare the two). That
+// package is not linked because its error formatting brings fmt, and with
+// it reflection, into the WebAssembly module.
 func Check(password, hash string) bool {
 	if !wellFormed(hash) {
 		return false
 	}
-	return bcrypt.CompareHashAndPassword([]byte(hash), truncate(password)) == nil
+	var salt [16]byte
+	if _, err := bcryptEncoding.Decode(salt[:], []byte(hash[7:7+saltChars])); err != nil {
+		return false
+	}
+	cost, _ := parseCost(hash)
+	digest := eksBlowfish(truncate(password), salt[:], cost)
+	var text [hashLen - 7 - saltChars]byte
+	bcryptEncoding.Encode(text[:], digest[:digestBytes])
+	return subtle.ConstantTimeCompare(text[:], []byte(hash[7+saltChars:])) == 1
 }
 
 // truncate returns the bytes of password that bcrypt uses. Home Assistant

@@ -169,6 +169,30 @@ func TestCheckAcceptsXCryptoHashes(t *testing.T) {
 	}
 }
 
+// TestCheckMatchesXCryptoOnEveryDigestChange: Check compares the digest's
+// text, as x/crypto/bcrypt's CompareHashAndPassword does; every one-character
+// change of the digest, the spare bits of its last character included, and
+// every accepted minor version give the same answer from both.
+func TestCheckMatchesXCryptoOnEveryDigestChange(t *testing.T) {
+	const pw = "test-pass"
+	good := Hash(pw, testSalt(3), 4)
+	for _, minor := range "abxy" {
+		h := "$2" + string(minor) + good[3:]
+		if !Check(pw, h) || bcrypt.CompareHashAndPassword([]byte(h), []byte(pw)) != nil {
+			t.Fatalf("%q not accepted", h)
+		}
+	}
+	for i := 7 + saltChars; i < hashLen; i++ {
+		for j := 0; j < len(alphabet); j++ {
+			h := good[:i] + alphabet[j:j+1] + good[i+1:]
+			want := bcrypt.CompareHashAndPassword([]byte(h), []byte(pw)) == nil
+			if got := Check(pw, h); got != want || got != (h == good) {
+				t.Fatalf("Check(%q) = %v, x/crypto %v", h, got, want)
+			}
+		}
+	}
+}
+
 // TestPythonHashes checks hashes made by pyca/bcrypt as Home Assistant
 // makes them (testdata/bcrypt_python.json), and that Hash reproduces each
 // one from its salt.

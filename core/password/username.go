@@ -2,32 +2,23 @@ package password
 
 import (
 	"iter"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/cases"
 )
 
-// folder is safe for concurrent use: x/text documents Fold's Caser as
-// stateless.
-var folder = cases.Fold()
-
-// Cherokee capital letters U+13A0..U+13F5 are their own case folding (the
-// small letters came later and fold to them), but x/text's Fold lowercases
-// them (golang.org/issue/46101). They are three bytes each in UTF-8.
-const (
-	firstCherokeeCapital = 0x13a0
-	lastCherokeeCapital  = 0x13f5
-	cherokeeCapitalLen   = 3
-)
+//go:generate go run ./internal/gencasefold
 
 // NormalizeUsername returns s.strip().casefold() with Python's semantics,
 // the form Home Assistant compares and stores usernames in.
 //
-// Case folding comes from x/text, whose tables follow the Unicode version
-// of the Go release it is built with; Python's follow its own. They differ
-// only for letters added to Unicode in between.
+// Case folding is full Unicode case folding from a table generated from
+// golang.org/x/text/cases (casefold_table.go), whose Unicode version
+// follows the x/text release; Python's follows its own. They differ only
+// for letters added to Unicode in between. The table is used rather than
+// x/text itself because x/text's case and normalization tables and its
+// language package made up a sixth of the WebAssembly module.
 func NormalizeUsername(s string) string {
 	s = strings.TrimFunc(s, isPythonSpace)
 	for i := 0; i < len(s); i++ {
@@ -40,31 +31,43 @@ func NormalizeUsername(s string) string {
 	return strings.ToLower(s)
 }
 
-// fold is full Unicode case folding. Folding is per character, so the
-// Cherokee capitals x/text gets wrong can be copied between folded runs.
+// fold is full Unicode case folding, character by character; bytes that
+// are not UTF-8 are kept, as x/text keeps them.
 func fold(s string) string {
-	i := indexCherokeeCapital(s)
-	if i < 0 {
-		return folder.String(s)
-	}
 	var b strings.Builder
-	b.Grow(len(s))
-	for ; i >= 0; i = indexCherokeeCapital(s) {
-		b.WriteString(folder.String(s[:i]))
-		b.WriteString(s[i : i+cherokeeCapitalLen])
-		s = s[i+cherokeeCapitalLen:]
+	done := 0 // s[:done] is in b
+	for i := 0; i < len(s); {
+		// A byte that is not UTF-8 decodes as U+FFFD, which folds to
+		// itself, so it is copied.
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if f, ok := foldRune(r); ok {
+			if done == 0 {
+				b.Grow(len(s) + 8)
+			}
+			b.WriteString(s[done:i])
+			b.WriteString(f)
+			done = i + size
+		}
+		i += size
 	}
-	b.WriteString(folder.String(s))
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
 	return b.String()
 }
 
-func indexCherokeeCapital(s string) int {
-	for i, r := range s {
-		if r >= firstCherokeeCapital && r <= lastCherokeeCapital {
-			return i
-		}
+// foldRune returns the folding of r when it is not r itself.
+func foldRune(r rune) (string, bool) {
+	i, found := slices.BinarySearch(foldRunes[:], r)
+	if !found {
+		return "", false
 	}
-	return -1
+	start := uint16(0)
+	if i > 0 {
+		start = foldEnds[i-1]
+	}
+	return foldText[start:foldEnds[i]], true
 }
 
 // IsNormalized reports whether s is already in the form NormalizeUsername

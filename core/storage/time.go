@@ -3,7 +3,7 @@ package storage
 import (
 	"errors"
 	"math"
-	"math/big"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode"
@@ -706,9 +706,30 @@ func secondsToMicros(lit []byte, isInt bool) (int64, bool) {
 func totalSeconds(us int64) float64 {
 	const exact = 1 << 53
 	if us > -exact && us < exact {
+		// Both operands are exact, so the one division rounds once.
 		return float64(us) / usPerSecond
 	}
-	f, _ := new(big.Rat).SetFrac64(us, usPerSecond).Float64()
+	// |us| has more bits than a float holds: divide |us|·2^s by 10**6 in
+	// 128 bits with s chosen to leave a 63- or 64-bit quotient, fold the
+	// remainder into its lowest bit so that the conversion, which rounds
+	// to nearest even, sees whether anything was left over, and scale
+	// back, which is exact. The tests compare this with math/big's Rat,
+	// which is not used here because it links fmt into the WebAssembly
+	// module.
+	n := uint64(us)
+	if us < 0 {
+		n = -n
+	}
+	s := bits.LeadingZeros64(n) + 19
+	hi, lo := n>>(64-s), n<<s
+	q, r := bits.Div64(hi, lo, usPerSecond)
+	if r != 0 {
+		q |= 1
+	}
+	f := math.Ldexp(float64(q), -s)
+	if us < 0 {
+		return -f
+	}
 	return f
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -190,6 +191,55 @@ func TestTotalSeconds(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, totalSeconds(tc.us), "%d", tc.us)
 	}
+}
+
+// bigTotalSeconds is totalSeconds as math/big computes it: the exact
+// quotient, rounded once.
+func bigTotalSeconds(us int64) float64 {
+	f, _ := new(big.Rat).SetFrac64(us, usPerSecond).Float64()
+	return f
+}
+
+var totalSecondsSeeds = []int64{
+	0, 1, -1, 1<<53 - 1, 1 << 53, 1<<53 + 1, -(1 << 53), -(1<<53 + 1), 1<<62 + 999_999, 1<<63 - 1, -1 << 63,
+	9007199254740993, 123456789012345678, -123456789012345678, -1<<63 + 1,
+}
+
+// TestTotalSecondsMatchesBigRat compares totalSeconds with math/big's
+// exactly rounded quotient around every power of two past 2^53 and on
+// random values of every size.
+func TestTotalSecondsMatchesBigRat(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	check := func(us int64) {
+		if got, want := totalSeconds(us), bigTotalSeconds(us); got != want {
+			t.Fatalf("totalSeconds(%d) = %v, math/big %v", us, got, want)
+		}
+	}
+	for _, us := range totalSecondsSeeds {
+		check(us)
+	}
+	for e := 53; e < 63; e++ {
+		for d := int64(-3_000_000); d <= 3_000_000; d += 999_983 {
+			check(1<<e + d)
+			check(-(1<<e + d))
+		}
+	}
+	for i := 0; i < 200_000; i++ {
+		us := int64(r.Uint64() >> r.IntN(12))
+		check(us)
+		check(-us)
+	}
+}
+
+func FuzzTotalSecondsMatchesBigRat(f *testing.F) {
+	for _, us := range totalSecondsSeeds {
+		f.Add(us)
+	}
+	f.Fuzz(func(t *testing.T, us int64) {
+		if got, want := totalSeconds(us), bigTotalSeconds(us); got != want {
+			t.Fatalf("totalSeconds(%d) = %v, math/big %v", us, got, want)
+		}
+	})
 }
 
 func FuzzParseTime(f *testing.F) {

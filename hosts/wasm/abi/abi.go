@@ -87,12 +87,40 @@ func ParseInit(b []byte) (core.Config, [32]byte, error) {
 		return core.Config{}, seed, err
 	}
 	sv, _ := v.Get("seed")
-	s, err := hex.DecodeString(sv.Str)
-	if sv.Kind != orjson.String || err != nil || len(s) != 32 {
+	if sv.Kind != orjson.String || !decodeSeed(&seed, sv.Str) {
 		return core.Config{}, seed, errors.New("seed must be 64 hex digits")
 	}
-	copy(seed[:], s)
 	return cfg, seed, nil
+}
+
+// decodeSeed reads 64 hex digits (either case) into seed. It is written out
+// because encoding/hex's decoding errors format themselves with fmt, which
+// would link fmt and reflection into the module for this one check.
+func decodeSeed(seed *[32]byte, s string) bool {
+	if len(s) != 2*len(seed) {
+		return false
+	}
+	for i := range seed {
+		hi, ok1 := hexDigit(s[2*i])
+		lo, ok2 := hexDigit(s[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		seed[i] = hi<<4 | lo
+	}
+	return true
+}
+
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // Instance is one core behind the ABI: what the reactor's exports and the
