@@ -1,6 +1,6 @@
 package indieauth
 
-//go:generate go run ./internal/genentity
+//go:generate go run genentity.go
 
 // The HTML tokenizer linkRedirectHrefs runs: golang.org/x/net/html's HTML5
 // tokenizer as this package used it, reduced to what it needs from it, the

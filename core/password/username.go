@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-//go:generate go run ./internal/gencasefold
+//go:generate go run gencasefold.go
 
 // NormalizeUsername returns s.strip().casefold() with Python's semantics,
 // the form Home Assistant compares and stores usernames in.
