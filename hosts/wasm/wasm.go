@@ -278,6 +278,41 @@ func (e *Engine) start(ctx context.Context) error {
 	return nil
 }
 
+// Init replaces the engine's core with a new one built from cfg and seed,
+// in the same instance (rebuilt first if it trapped). Later restarts after
+// a trap use this configuration.
+func (e *Engine) Init(ctx context.Context, cfg core.Config, seed [32]byte) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	msg := abi.AppendInit(nil, cfg, seed)
+	if e.main == nil {
+		old := e.init
+		e.init = msg
+		if err := e.start(ctx); err != nil {
+			e.init = old
+			return err
+		}
+		return nil
+	}
+	out, err := e.main.call(ctx, e.main.init, msg, true)
+	if err != nil {
+		var te *TrapError
+		if errors.As(err, &te) {
+			e.main.close(ctx)
+			e.main = nil
+		}
+		return err
+	}
+	if ae := abi.ParseError(out); ae != nil {
+		if ae.Code == abi.CodeConfig {
+			return &core.ConfigError{Key: "config", Message: ae.Message}
+		}
+		return ae
+	}
+	e.init = msg
+	return nil
+}
+
 // ErrBroken is returned after a trap until Restore rebuilds the instance.
 var ErrBroken = errors.New("wasm: the instance trapped; restore it")
 
