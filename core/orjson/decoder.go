@@ -25,8 +25,12 @@ func NewDecoder(data []byte) *Decoder {
 func (d *Decoder) Offset() int { return d.p.pos }
 
 // Peek skips whitespace and reports the kind of the next value without
-// reading it.
+// reading it. Like Parse, it refuses any value, not only a container,
+// nested MaxDepth deep.
 func (d *Decoder) Peek() (Kind, error) {
+	if d.depth >= MaxDepth {
+		return 0, ErrDepth
+	}
 	d.p.skipSpace()
 	if d.p.pos >= len(d.p.data) {
 		return 0, d.p.fail("unexpected end of input")

@@ -139,6 +139,19 @@ func TestDecoderDepthLimit(t *testing.T) {
 	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
 	assert.NoError(t, skipAll([]byte(ok)))
 
+	// A scalar as deep as a refused container is refused too, as Parse
+	// refuses it.
+	for _, doc := range []string{
+		strings.Repeat("[", MaxDepth) + "1" + strings.Repeat("]", MaxDepth),
+		strings.Repeat("[", MaxDepth-1) + "1" + strings.Repeat("]", MaxDepth-1),
+	} {
+		_, perr := Parse([]byte(doc))
+		serr := skipAll([]byte(doc))
+		_, derr := decodeAll([]byte(doc))
+		assert.Equal(t, perr == nil, serr == nil, "Parse %v, Skip %v", perr, serr)
+		assert.Equal(t, perr == nil, derr == nil, "Parse %v, decoder %v", perr, derr)
+	}
+
 	// Value counts the containers the decoder has already opened.
 	inner := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
 	d := NewDecoder([]byte("[" + inner + "]"))

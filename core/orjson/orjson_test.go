@@ -271,3 +271,31 @@ func BenchmarkParseLoginBody(b *testing.B) {
 		}
 	}
 }
+
+// escapedDoc is a stored document as the wire carries it inside a Load: a
+// JSON string full of escapes.
+func escapedDoc() []byte {
+	return AppendString(nil, strings.Repeat(storeDoc, 8))
+}
+
+func BenchmarkParseEscapedDocument(b *testing.B) {
+	doc := escapedDoc()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeStoredDocument(b *testing.B) {
+	doc := []byte(storeDoc)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := NewDecoder(doc).Skip(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

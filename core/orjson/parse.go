@@ -1,6 +1,7 @@
 package orjson
 
 import (
+	"encoding/binary"
 	"errors"
 	"strconv"
 	"unicode/utf16"
@@ -53,14 +54,11 @@ type parser struct {
 func (p *parser) fail(msg string) error { return &SyntaxError{Msg: msg, Offset: p.pos} }
 
 func (p *parser) skipSpace() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
-		}
+	data, i := p.data, p.pos
+	for i < len(data) && (data[i] == ' ' || data[i] == '\n' || data[i] == '\t' || data[i] == '\r') {
+		i++
 	}
+	p.pos = i
 }
 
 func (p *parser) value(depth int) (Value, error) {
@@ -248,11 +246,12 @@ func (p *parser) numberBytes() ([]byte, error) {
 }
 
 func (p *parser) digits() int {
-	n := 0
-	for p.pos < len(p.data) && p.data[p.pos] >= '0' && p.data[p.pos] <= '9' {
-		p.pos++
-		n++
+	data, i := p.data, p.pos
+	for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+		i++
 	}
+	n := i - p.pos
+	p.pos = i
 	return n
 }
 
@@ -267,55 +266,53 @@ func (p *parser) string() (string, error) {
 // stringBytes scans a string and returns its decoded text: a view of the
 // input when the string has no escapes, else of the parser's scratch buffer,
 // valid until the next string is scanned.
+//
+// The scan works on locals and looks at eight bytes at a time (see plain),
+// and text between escapes is copied in one piece: the parser spends most of
+// its time here, and under WebAssembly every access through p is a load and
+// a bounds check.
 func (p *parser) stringBytes() ([]byte, error) {
-	p.pos++ // opening quote
-	start := p.pos
-	// Fast path: no escapes. Only text with a byte >= 0x80 needs checking
-	// for valid UTF-8, which spares the check for ids, keys and hashes.
-	var high byte
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		if c == '"' {
-			s := p.data[start:p.pos]
-			if high >= utf8.RuneSelf && !utf8.Valid(s) {
-				return nil, p.fail("invalid UTF-8 in string")
-			}
-			p.pos++
-			return s, nil
+	data := p.data
+	start := p.pos + 1 // past the opening quote
+	i, high := scanPlain(data, start)
+	if i < len(data) && data[i] == '"' {
+		// No escapes: only text with a byte >= 0x80 needs checking for
+		// valid UTF-8, which spares the check for ids, keys and hashes.
+		s := data[start:i]
+		if high >= utf8.RuneSelf && !utf8.Valid(s) {
+			p.pos = i
+			return nil, p.fail("invalid UTF-8 in string")
 		}
-		if c == '\\' {
-			break
-		}
-		if c < 0x20 {
-			return nil, p.fail("control character in string")
-		}
-		high |= c
-		p.pos++
+		p.pos = i + 1
+		return s, nil
 	}
-	buf := append(p.scratch[:0], p.data[start:p.pos]...)
+	buf := append(p.scratch[:0], data[start:i]...)
 	defer func() { p.scratch = buf[:0] }()
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		switch {
+	for {
+		if i >= len(data) {
+			p.pos = i
+			return nil, p.fail("unterminated string")
+		}
+		switch c := data[i]; {
 		case c == '"':
-			if !utf8.Valid(buf) {
+			p.pos = i
+			if high >= utf8.RuneSelf && !utf8.Valid(buf) {
 				return nil, p.fail("invalid UTF-8 in string")
 			}
-			p.pos++
+			p.pos = i + 1
 			return buf, nil
 		case c < 0x20:
+			p.pos = i
 			return nil, p.fail("control character in string")
-		case c != '\\':
-			buf = append(buf, c)
-			p.pos++
-			continue
 		}
-		p.pos++
-		if p.pos >= len(p.data) {
-			break
+		// data[i] is a backslash.
+		i++
+		if i >= len(data) {
+			p.pos = i
+			return nil, p.fail("unterminated string")
 		}
-		e := p.data[p.pos]
-		p.pos++
+		e := data[i]
+		i++
 		switch e {
 		case '"', '\\', '/':
 			buf = append(buf, e)
@@ -330,12 +327,13 @@ func (p *parser) stringBytes() ([]byte, error) {
 		case 't':
 			buf = append(buf, '\t')
 		case 'u':
+			p.pos = i
 			r, ok := p.hex4()
 			if !ok {
 				return nil, p.fail("invalid \\u escape")
 			}
 			if utf16.IsSurrogate(r) {
-				if r >= 0xdc00 || p.pos+1 >= len(p.data) || p.data[p.pos] != '\\' || p.data[p.pos+1] != 'u' {
+				if r >= 0xdc00 || p.pos+1 >= len(data) || data[p.pos] != '\\' || data[p.pos+1] != 'u' {
 					return nil, p.fail("lone surrogate in string")
 				}
 				p.pos += 2
@@ -348,12 +346,58 @@ func (p *parser) stringBytes() ([]byte, error) {
 					return nil, p.fail("lone surrogate in string")
 				}
 			}
+			i = p.pos
 			buf = utf8.AppendRune(buf, r)
 		default:
+			p.pos = i
 			return nil, p.fail("invalid escape")
 		}
+		var h byte
+		run := i
+		i, h = scanPlain(data, i)
+		high |= h
+		buf = append(buf, data[run:i]...)
 	}
-	return nil, p.fail("unterminated string")
+}
+
+// Masks for looking at eight bytes of a string at once.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plain reports whether none of the eight bytes in w ends or escapes a
+// string or is a control character: no '"', no '\\', none below 0x20. Each
+// test is the classic "has a zero byte" trick, (x - ones) &^ x & highs,
+// which is exact about whether there is one.
+func plain(w uint64) bool {
+	q := w ^ (ones * '"')
+	b := w ^ (ones * '\\')
+	return ((q-ones)&^q|(b-ones)&^b|(w-ones*0x20)&^w)&highs == 0
+}
+
+// scanPlain returns the index of the first byte from i on that is '"', '\\'
+// or a control character (len(data) when there is none), and the OR of the
+// bytes before it, whose top bit says whether any was >= 0x80.
+func scanPlain(data []byte, i int) (int, byte) {
+	var high uint64
+	for i+8 <= len(data) {
+		w := binary.LittleEndian.Uint64(data[i:])
+		if !plain(w) {
+			break
+		}
+		high |= w
+		i += 8
+	}
+	h := byte(high>>56 | high>>48 | high>>40 | high>>32 | high>>24 | high>>16 | high>>8 | high)
+	for ; i < len(data); i++ {
+		c := data[i]
+		if c == '"' || c == '\\' || c < 0x20 {
+			break
+		}
+		h |= c
+	}
+	return i, h
 }
 
 func (p *parser) hex4() (rune, bool) {
