@@ -362,6 +362,15 @@ func encWorkResult(e *orjson.Encoder, r *WorkResult) {
 
 // ParseInput reads an input's wire JSON.
 func ParseInput(b []byte) (Input, error) {
+	if in, ok := decodeInput(b); ok {
+		return in, nil
+	}
+	return parseInputTree(b)
+}
+
+// parseInputTree reads an input through a tree of orjson Values: the
+// reference for decodeInput, and the way for inputs it does not take.
+func parseInputTree(b []byte) (Input, error) {
 	v, err := orjson.Parse(b)
 	if err != nil {
 		return Input{}, wireErr(err.Error())
