@@ -17,9 +17,13 @@ type Encoder struct {
 	first bool
 	// afterKey is true between Key and the member's value.
 	afterKey bool
-	// empty tracks, per open container, whether anything was written in it,
-	// because orjson writes empty containers as [] and {} even when indenting.
-	empty []bool
+	// empty has a bit per open container, the innermost at bit depth-1,
+	// set while nothing was written in it, because orjson writes empty
+	// containers as [] and {} even when indenting. Containers deeper than
+	// 64 keep theirs in deeper; a bit mask spares every encoder an
+	// allocation.
+	empty  uint64
+	deeper []bool
 }
 
 // NewEncoder returns an encoder that appends to buf. With indent set it
@@ -37,7 +41,33 @@ func (e *Encoder) Reset() {
 	e.depth = 0
 	e.first = true
 	e.afterKey = false
-	e.empty = e.empty[:0]
+	e.empty = 0
+	e.deeper = e.deeper[:0]
+}
+
+// setEmpty records whether the container at depth d (from 1) is empty.
+func (e *Encoder) setEmpty(d int, empty bool) {
+	if d <= 64 {
+		if empty {
+			e.empty |= 1 << (d - 1)
+		} else {
+			e.empty &^= 1 << (d - 1)
+		}
+		return
+	}
+	if d-64 > len(e.deeper) {
+		e.deeper = append(e.deeper, empty)
+		return
+	}
+	e.deeper[d-65] = empty
+}
+
+// isEmpty reports whether the container at depth d (from 1) is empty.
+func (e *Encoder) isEmpty(d int) bool {
+	if d <= 64 {
+		return e.empty&(1<<(d-1)) != 0
+	}
+	return e.deeper[d-65]
 }
 
 func (e *Encoder) newline() {
@@ -59,7 +89,7 @@ func (e *Encoder) sep() {
 	}
 	e.first = false
 	if e.depth > 0 {
-		e.empty[len(e.empty)-1] = false
+		e.setEmpty(e.depth, false)
 		if e.indent {
 			e.newline()
 		}
@@ -71,13 +101,15 @@ func (e *Encoder) open(c byte) {
 	e.buf = append(e.buf, c)
 	e.depth++
 	e.first = true
-	e.empty = append(e.empty, true)
+	e.setEmpty(e.depth, true)
 }
 
 func (e *Encoder) close(c byte) {
+	wasEmpty := e.isEmpty(e.depth)
+	if e.depth > 64 {
+		e.deeper = e.deeper[:e.depth-65]
+	}
 	e.depth--
-	wasEmpty := e.empty[len(e.empty)-1]
-	e.empty = e.empty[:len(e.empty)-1]
 	if e.indent && !wasEmpty {
 		e.newline()
 	}
