@@ -192,3 +192,24 @@ func FuzzDecoder(f *testing.F) {
 		}
 	})
 }
+
+// TestSkipSpaceEveryLength checks the whitespace skip on runs of every
+// length and mix, with and without a value after them.
+func TestSkipSpaceEveryLength(t *testing.T) {
+	spaces := " \n\t\r"
+	for n := 0; n < 20; n++ {
+		for mix := 0; mix < 4; mix++ {
+			run := make([]byte, n)
+			for i := range run {
+				run[i] = spaces[(i*mix+i/3)%4]
+			}
+			for _, tail := range []string{"", "1", "x", "\x00", "\x80"} {
+				p := parser{data: append(append([]byte(nil), run...), tail...)}
+				p.skipSpace()
+				if p.pos != n {
+					t.Fatalf("skipSpace(%q) stopped at %d, want %d", p.data, p.pos, n)
+				}
+			}
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package orjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -81,6 +83,53 @@ func TestReencodeKeepsLayout(t *testing.T) {
 	assert.Equal(t, storeDoc, string(e.Bytes()))
 	assert.Equal(t, `{"version":1,"minor_version":1,"key":"auth","data":{"users":[{"id":"c0ffee","name":"Zoë \"Z\" <admin>","group_ids":["system-admin"],"data":{},"expire_at":1764579600.0,"client_name":null}],"refresh_tokens":[]}}`,
 		string(Marshal(v)))
+}
+
+// TestEncoderDeepNesting checks the layout past the 64 containers whose
+// emptiness the encoder keeps in a bit mask: empty and filled containers at
+// every depth, indented like orjson.
+func TestEncoderDeepNesting(t *testing.T) {
+	const depth = 150
+	// want is the layout of [x, [x, [ ... [] ... ]]], with x = {} at odd
+	// depths and {"k": 1} at even ones, written out by hand.
+	var want func(d int) string
+	pad := func(d int) string { return strings.Repeat("  ", d) }
+	want = func(d int) string {
+		if d == depth {
+			return "[]"
+		}
+		x := "{}"
+		if d%2 == 0 {
+			x = "{\n" + pad(d+2) + `"k": 1` + "\n" + pad(d+1) + "}"
+		}
+		return "[\n" + pad(d+1) + x + ",\n" + pad(d+1) + want(d+1) + "\n" + pad(d) + "]"
+	}
+	e := NewEncoder(nil, true)
+	var enc func(d int)
+	enc = func(d int) {
+		e.BeginArray()
+		if d == depth {
+			e.EndArray()
+			return
+		}
+		e.BeginObject()
+		if d%2 == 0 {
+			e.Key("k")
+			e.Int(1)
+		}
+		e.EndObject()
+		enc(d + 1)
+		e.EndArray()
+	}
+	enc(0)
+	assert.Equal(t, want(0), string(e.Bytes()))
+	// And once more after Reset, compact.
+	e.Reset()
+	e.indent = false
+	enc(0)
+	v, err := Parse([]byte(want(0)))
+	require.NoError(t, err)
+	assert.Equal(t, string(Marshal(v)), string(e.Bytes()))
 }
 
 func TestCompactRaw(t *testing.T) {
@@ -233,9 +282,35 @@ func TestParseMillionElementArray(t *testing.T) {
 	assert.Len(t, v.Arr, 1_000_000)
 }
 
+// plainValue turns v into what encoding/json decodes with UseNumber.
+func plainValue(v Value) any {
+	switch v.Kind {
+	case Bool:
+		return v.Bool
+	case Number:
+		return json.Number(v.Str)
+	case String:
+		return v.Str
+	case Array:
+		a := make([]any, len(v.Arr))
+		for i, it := range v.Arr {
+			a[i] = plainValue(it)
+		}
+		return a
+	case Object:
+		m := make(map[string]any, len(v.Obj))
+		for _, it := range v.Obj {
+			m[it.Key] = plainValue(it.Value)
+		}
+		return m
+	}
+	return nil
+}
+
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{storeDoc, `{"client_id":"https://example.com/app","handler":["homeassistant",null],"redirect_uri":"x"}`,
-		`[{"id":1,"type":"ping"}]`, `"\ud83d\ude00"`, `-0.0e-0`, `{"a":1,"a":2}`} {
+		`[{"id":1,"type":"ping"}]`, `"\ud83d\ude00"`, `-0.0e-0`, `{"a":1,"a":2}`, string(escapedDoc()),
+		`"a\\b\"c\/d\b\f\n\r\t\u00e9\ud83d\ude00 plain text after eight bytes"`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -246,6 +321,16 @@ func FuzzParse(f *testing.F) {
 		}
 		if !std {
 			t.Fatalf("accepted invalid JSON %q", data)
+		}
+		// encoding/json reads the same strings, keys and number literals.
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatalf("encoding/json refuses %q: %v", data, err)
+		}
+		if !reflect.DeepEqual(plainValue(v), want) {
+			t.Fatalf("Parse read %q as %#v, encoding/json as %#v", data, plainValue(v), want)
 		}
 		// What we write back must parse to the same thing, in both layouts.
 		for _, indent := range []bool{false, true} {

@@ -3,6 +3,7 @@ package orjson
 import (
 	"encoding/binary"
 	"errors"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -267,10 +268,10 @@ func (p *parser) string() (string, error) {
 // input when the string has no escapes, else of the parser's scratch buffer,
 // valid until the next string is scanned.
 //
-// The scan works on locals and looks at eight bytes at a time (see plain),
-// and text between escapes is copied in one piece: the parser spends most of
-// its time here, and under WebAssembly every access through p is a load and
-// a bounds check.
+// Strings are most of what the parser reads, so the scan is written for
+// few turns of its loops: it looks at eight bytes at a time (see special)
+// and keeps its position in locals. Under WebAssembly every taken branch
+// and every access through p costs far more than natively.
 func (p *parser) stringBytes() ([]byte, error) {
 	data := p.data
 	start := p.pos + 1 // past the opening quote
@@ -286,46 +287,83 @@ func (p *parser) stringBytes() ([]byte, error) {
 		p.pos = i + 1
 		return s, nil
 	}
-	buf := append(p.scratch[:0], data[start:i]...)
+	return p.unescape(start, i, high)
+}
+
+// unescape decodes a string with escapes into the scratch buffer, from
+// start, the text up to i being plain and high the OR of its bytes. It
+// writes the buffer by index and keeps room for what one turn of its loop
+// writes; decoded text is never longer than its JSON.
+func (p *parser) unescape(start, i int, high byte) ([]byte, error) {
+	data := p.data
+	buf := p.scratch[:cap(p.scratch)]
 	defer func() { p.scratch = buf[:0] }()
-	for {
-		if i >= len(data) {
-			p.pos = i
-			return nil, p.fail("unterminated string")
+	if len(buf) < 2*(i-start)+64 {
+		buf = make([]byte, 2*(i-start)+64)
+	}
+	n := copy(buf, data[start:i])
+	for i < len(data) {
+		if len(buf)-n < 16 {
+			grown := make([]byte, min(2*len(buf), n+len(data)-i+16))
+			copy(grown, buf[:n])
+			buf = grown
 		}
-		switch c := data[i]; {
+		if i+8 <= len(data) {
+			// Copy the plain bytes of the next eight, then look at the
+			// first one that is not plain, if any.
+			w := binary.LittleEndian.Uint64(data[i:])
+			binary.LittleEndian.PutUint64(buf[n:], w)
+			m := special(w)
+			if m == 0 {
+				high |= fold(w)
+				n += 8
+				i += 8
+				continue
+			}
+			k := bits.TrailingZeros64(m) >> 3
+			high |= fold(w & (1<<(8*k) - 1))
+			n += k
+			i += k
+		}
+		c := data[i]
+		switch {
 		case c == '"':
 			p.pos = i
-			if high >= utf8.RuneSelf && !utf8.Valid(buf) {
+			if high >= utf8.RuneSelf && !utf8.Valid(buf[:n]) {
 				return nil, p.fail("invalid UTF-8 in string")
 			}
 			p.pos = i + 1
-			return buf, nil
+			return buf[:n], nil
 		case c < 0x20:
 			p.pos = i
 			return nil, p.fail("control character in string")
+		case c != '\\':
+			// A plain byte in the last seven of the input.
+			buf[n] = c
+			n++
+			i++
+			high |= c
+			continue
 		}
-		// data[i] is a backslash.
 		i++
 		if i >= len(data) {
-			p.pos = i
-			return nil, p.fail("unterminated string")
+			break
 		}
 		e := data[i]
 		i++
 		switch e {
 		case '"', '\\', '/':
-			buf = append(buf, e)
+			buf[n] = e
 		case 'b':
-			buf = append(buf, '\b')
+			buf[n] = '\b'
 		case 'f':
-			buf = append(buf, '\f')
+			buf[n] = '\f'
 		case 'n':
-			buf = append(buf, '\n')
+			buf[n] = '\n'
 		case 'r':
-			buf = append(buf, '\r')
+			buf[n] = '\r'
 		case 't':
-			buf = append(buf, '\t')
+			buf[n] = '\t'
 		case 'u':
 			p.pos = i
 			r, ok := p.hex4()
@@ -347,17 +385,16 @@ func (p *parser) stringBytes() ([]byte, error) {
 				}
 			}
 			i = p.pos
-			buf = utf8.AppendRune(buf, r)
+			n += utf8.EncodeRune(buf[n:], r)
+			continue
 		default:
 			p.pos = i
 			return nil, p.fail("invalid escape")
 		}
-		var h byte
-		run := i
-		i, h = scanPlain(data, i)
-		high |= h
-		buf = append(buf, data[run:i]...)
+		n++
 	}
+	p.pos = i
+	return nil, p.fail("unterminated string")
 }
 
 // Masks for looking at eight bytes of a string at once.
@@ -366,38 +403,47 @@ const (
 	highs = 0x8080808080808080
 )
 
-// plain reports whether none of the eight bytes in w ends or escapes a
-// string or is a control character: no '"', no '\\', none below 0x20. Each
-// test is the classic "has a zero byte" trick, (x - ones) &^ x & highs,
-// which is exact about whether there is one.
-func plain(w uint64) bool {
+// special returns the top bit of each byte of w that may end or escape a
+// string or be a control character: a '"', a '\\', one below 0x20. Each of
+// the three tests is the classic "has a zero byte" trick, (x - ones) &^ x
+// & highs, which may also mark bytes after a true one but never before: the
+// lowest bit set is exact.
+func special(w uint64) uint64 {
 	q := w ^ (ones * '"')
 	b := w ^ (ones * '\\')
-	return ((q-ones)&^q|(b-ones)&^b|(w-ones*0x20)&^w)&highs == 0
+	return ((q-ones)&^q | (b-ones)&^b | (w-ones*0x20)&^w) & highs
+}
+
+// fold ORs the eight bytes of w into one, keeping each top bit.
+func fold(w uint64) byte {
+	w |= w >> 32
+	w |= w >> 16
+	w |= w >> 8
+	return byte(w)
 }
 
 // scanPlain returns the index of the first byte from i on that is '"', '\\'
 // or a control character (len(data) when there is none), and the OR of the
 // bytes before it, whose top bit says whether any was >= 0x80.
 func scanPlain(data []byte, i int) (int, byte) {
-	var high uint64
+	var high byte
 	for i+8 <= len(data) {
 		w := binary.LittleEndian.Uint64(data[i:])
-		if !plain(w) {
-			break
+		if m := special(w); m != 0 {
+			k := bits.TrailingZeros64(m) >> 3
+			return i + k, high | fold(w&(1<<(8*k)-1))
 		}
-		high |= w
+		high |= fold(w)
 		i += 8
 	}
-	h := byte(high>>56 | high>>48 | high>>40 | high>>32 | high>>24 | high>>16 | high>>8 | high)
 	for ; i < len(data); i++ {
 		c := data[i]
 		if c == '"' || c == '\\' || c < 0x20 {
 			break
 		}
-		h |= c
+		high |= c
 	}
-	return i, h
+	return i, high
 }
 
 func (p *parser) hex4() (rune, bool) {
