@@ -22,7 +22,7 @@ func wireErr(what string) error { return errors.New("core: malformed wire JSON: 
 
 func encBytes(e *orjson.Encoder, b []byte) {
 	if utf8.Valid(b) {
-		e.String(string(b))
+		e.StringBytes(b)
 		return
 	}
 	e.BeginObject()

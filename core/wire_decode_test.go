@@ -12,12 +12,18 @@ import (
 // vectorInputs returns the wire JSON of every input in the conformance
 // vectors, each group's Load included.
 func vectorInputs(t testing.TB) [][]byte {
+	inputs, _ := vectorMessages(t)
+	return inputs
+}
+
+// vectorMessages returns the wire JSON of every input and every output in
+// the conformance vectors, each group's Load and its output included.
+func vectorMessages(t testing.TB) (inputs, outputs [][]byte) {
 	t.Helper()
 	paths, err := filepath.Glob("../testvectors/*.json")
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no vectors: %v", err)
 	}
-	var inputs [][]byte
 	for _, p := range paths {
 		if strings.HasSuffix(p, "_schema_v1.json") {
 			continue
@@ -37,9 +43,11 @@ func vectorInputs(t testing.TB) [][]byte {
 					IP       string `json:"ip"`
 					BannedAt string `json:"banned_at"`
 				} `json:"bans"`
-				Tests []struct {
+				LoadOutput json.RawMessage `json:"loadOutput"`
+				Tests      []struct {
 					Steps []struct {
-						Input json.RawMessage `json:"input"`
+						Input  json.RawMessage `json:"input"`
+						Output json.RawMessage `json:"output"`
 					} `json:"steps"`
 				} `json:"tests"`
 			} `json:"testGroups"`
@@ -57,15 +65,51 @@ func vectorInputs(t testing.TB) [][]byte {
 					l.Bans = append(l.Bans, Ban{IP: ban.IP, BannedAt: ban.BannedAt})
 				}
 				inputs = append(inputs, AppendInput(nil, Input{Now: g.Start, Load: l}))
+				outputs = append(outputs, g.LoadOutput)
 			}
 			for _, tc := range g.Tests {
 				for _, s := range tc.Steps {
 					inputs = append(inputs, s.Input)
+					outputs = append(outputs, s.Output)
 				}
 			}
 		}
 	}
-	return inputs
+	return inputs, outputs
+}
+
+// BenchmarkParseInput reads every input of the vectors.
+func BenchmarkParseInput(b *testing.B) {
+	inputs := vectorInputs(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, in := range inputs {
+			if _, err := ParseInput(in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(inputs)), "ns/input")
+}
+
+// BenchmarkAppendOutput writes every output of the vectors.
+func BenchmarkAppendOutput(b *testing.B) {
+	_, wire := vectorMessages(b)
+	outputs := make([]Output, len(wire))
+	for i, w := range wire {
+		var err error
+		if outputs[i], err = ParseOutput(w); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, o := range outputs {
+			buf = AppendOutput(buf[:0], o)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(outputs)), "ns/output")
 }
 
 // TestDecodeInputTakesTheVectors checks that the direct decoder reads

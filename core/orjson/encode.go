@@ -2,6 +2,7 @@ package orjson
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -70,7 +71,14 @@ func (e *Encoder) isEmpty(d int) bool {
 	return e.deeper[d-65]
 }
 
+// indentation is enough spaces for the usual depths, appended in one go.
+const indentation = "\n                                                                "
+
 func (e *Encoder) newline() {
+	if n := 1 + 2*e.depth; n <= len(indentation) {
+		e.buf = append(e.buf, indentation[:n]...)
+		return
+	}
 	e.buf = append(e.buf, '\n')
 	for i := 0; i < e.depth; i++ {
 		e.buf = append(e.buf, ' ', ' ')
@@ -145,6 +153,13 @@ func (e *Encoder) Key(k string) {
 func (e *Encoder) String(s string) {
 	e.sep()
 	e.buf = appendString(e.buf, s)
+}
+
+// StringBytes writes b as a string value, like String(string(b)) without
+// the copy.
+func (e *Encoder) StringBytes(b []byte) {
+	e.sep()
+	e.buf = appendString(e.buf, b)
 }
 
 // StringOrNull writes s, or null when s is nil.
@@ -265,10 +280,25 @@ const hexDigits = "0123456789abcdef"
 
 // appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD so
 // that every document written is valid JSON that Home Assistant can load.
-func appendString(b []byte, s string) []byte {
+func appendString[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip plain ASCII eight bytes at a time, to the first byte that
+		// needs a look: one to escape, or one >= 0x80 to check as UTF-8
+		// (see special; the top bits of w are exact).
+		for i+8 <= len(s) {
+			w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if m := special(w) | w&highs; m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
@@ -298,7 +328,8 @@ func appendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		// A rune is at most four bytes; the conversion of so few is free.
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
 			b = append(b, "\ufffd"...)

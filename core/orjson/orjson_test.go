@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -383,4 +384,93 @@ func BenchmarkDecodeStoredDocument(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func BenchmarkEncodeStoredDocument(b *testing.B) {
+	v, err := Parse([]byte(storeDoc))
+	require.NoError(b, err)
+	e := NewEncoder(nil, true)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Reset()
+		e.Value(v)
+	}
+	b.SetBytes(int64(len(e.Bytes())))
+}
+
+// appendStringByByte is appendString as it was first written, a byte at a
+// time: the reference for the word-at-a-time version.
+func appendStringByByte(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"':
+				b = append(b, '\\', '"')
+			case c == '\\':
+				b = append(b, '\\', '\\')
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c == '\b':
+				b = append(b, '\\', 'b')
+			case c == '\f':
+				b = append(b, '\\', 'f')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, "\ufffd"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+// TestAppendStringEveryPosition puts each kind of byte that needs a look
+// at every position of strings up to two words long.
+func TestAppendStringEveryPosition(t *testing.T) {
+	for _, odd := range []string{`"`, `\`, "\n", "\x01", "\x7f", "é", "\xff", "\xe2\x82", "😀"} {
+		for n := 0; n <= 17; n++ {
+			for at := 0; at <= n; at++ {
+				s := strings.Repeat("a", at) + odd + strings.Repeat("b", n-at)
+				want := string(appendStringByByte(nil, s))
+				if got := string(appendString(nil, s)); got != want {
+					t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+				}
+				if got := string(appendString(nil, []byte(s))); got != want {
+					t.Fatalf("appendString([]byte(%q)) = %s, want %s", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain ascii text", "tab\there \"quoted\" back\\slash", "é😀\xff\xfe", "\x00\x1f\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := string(appendStringByByte(nil, s))
+		if got := string(appendString(nil, s)); got != want {
+			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		}
+		e := NewEncoder(nil, false)
+		e.StringBytes([]byte(s))
+		if got := string(e.Bytes()); got != want {
+			t.Fatalf("StringBytes(%q) = %s, want %s", s, got, want)
+		}
+	})
 }
