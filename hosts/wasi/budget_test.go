@@ -214,6 +214,8 @@ type nodeMix struct {
 	cmd *exec.Cmd
 	w   io.WriteCloser
 	r   *bufio.Reader
+	// warmups is how many rounds Node ran before the first measured one.
+	warmups int
 }
 
 // startNodeMix writes the mix as JSON lines and starts node/bench.mjs on
@@ -273,13 +275,15 @@ func (n *nodeMix) run() (mixRun, error) {
 		return mixRun{}, fmt.Errorf("node: %w", err)
 	}
 	var res struct {
-		NS     []int64 `json:"ns"`
-		SHA256 string  `json:"sha256"`
-		Error  string  `json:"error"`
+		NS      []int64 `json:"ns"`
+		SHA256  string  `json:"sha256"`
+		Warmups int     `json:"warmups"`
+		Error   string  `json:"error"`
 	}
 	if err := json.Unmarshal(line, &res); err != nil || res.Error != "" {
 		return mixRun{}, fmt.Errorf("node: %s", line)
 	}
+	n.warmups = res.Warmups
 	return mixRun{ns: res.NS, sha256: res.SHA256}, nil
 }
 
@@ -366,8 +370,12 @@ func TestBudgetPerMessage(t *testing.T) {
 			continue
 		}
 		ratio := float64(r.total()) / float64(native.total())
-		fmt.Printf("budget %s-per-message: %.2fx native (limit %gx) %s [native %.2f µs/msg, %s %.2f µs/msg over %d messages, %s time]\n",
-			b.name, ratio, b.limit, verdict(ratio <= b.limit), perMsg(native), b.name, perMsg(r), messages, clockName)
+		warm := ""
+		if n, ok := engines[b.name].(*nodeMix); ok {
+			warm = fmt.Sprintf(", after %d warm-up rounds", n.warmups)
+		}
+		fmt.Printf("budget %s-per-message: %.2fx native (limit %gx) %s [native %.2f µs/msg, %s %.2f µs/msg over %d messages, %s time%s]\n",
+			b.name, ratio, b.limit, verdict(ratio <= b.limit), perMsg(native), b.name, perMsg(r), messages, clockName, warm)
 	}
 	if *budgetDetail {
 		printDetail(mix, best, names)
