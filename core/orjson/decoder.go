@@ -24,6 +24,9 @@ func NewDecoder(data []byte) *Decoder {
 // Offset returns the position in the input of the next unread byte.
 func (d *Decoder) Offset() int { return d.p.pos }
 
+// Input returns the document the decoder reads, which offsets count in.
+func (d *Decoder) Input() []byte { return d.p.data }
+
 // Peek skips whitespace and reports the kind of the next value without
 // reading it. Like Parse, it refuses any value, not only a container,
 // nested MaxDepth deep.
