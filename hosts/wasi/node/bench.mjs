@@ -34,15 +34,18 @@ const now = clockName === 'cpu'
   ? () => { const u = process.cpuUsage(); return (u.user + u.system) * 1000; }
   : () => Number(process.hrtime.bigint());
 
-// clockCost is the median of many empty intervals.
+// clockCost is the mean of many empty intervals without the fastest and
+// slowest tenth: process.cpuUsage counts microseconds, so an empty
+// interval reads 0 or 1000 and only their mean is the cost.
 function clockCost() {
   const d = [];
-  for (let i = 0; i < 2001; i++) {
+  for (let i = 0; i < 2000; i++) {
     const start = now();
     d.push(now() - start);
   }
   d.sort((a, b) => a - b);
-  return d[1000];
+  const mid = d.slice(200, 1800);
+  return mid.reduce((a, b) => a + b, 0) / mid.length;
 }
 const core = await load(path);
 
@@ -72,7 +75,7 @@ function run() {
     }
     const start = now();
     outs[i] = core.step(s.input);
-    ns[i] = Math.max(0, now() - start - cost);
+    ns[i] = Math.round(now() - start - cost);
     i++;
   }
   const h = createHash('sha256');
@@ -85,11 +88,11 @@ function run() {
 
 // V8 first runs WebAssembly from its baseline compiler and moves a
 // function to its optimizing one only after the function has run for a
-// while, so that the mix gets faster over a dozen rounds. Warm up until it
-// stops getting faster: a long-running host spends its time in optimized
-// code.
+// while, so that the mix gets faster over a dozen rounds. Warm up for ten
+// rounds and then until it stops getting faster: a long-running host
+// spends its time in optimized code.
 let warmups = 0;
-for (let best = Infinity, calm = 0; calm < 3 && warmups < 30; warmups++) {
+for (let best = Infinity, calm = 0; (warmups < 10 || calm < 3) && warmups < 30; warmups++) {
   const total = run().ns.reduce((a, b) => a + b, 0);
   calm = total < best * 0.98 ? 0 : calm + 1;
   best = Math.min(best, total);
