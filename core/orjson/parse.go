@@ -298,8 +298,10 @@ func (p *parser) unescape(start, i int, high byte) ([]byte, error) {
 	data := p.data
 	buf := p.scratch[:cap(p.scratch)]
 	defer func() { p.scratch = buf[:0] }()
-	if len(buf) < 2*(i-start)+64 {
-		buf = make([]byte, 2*(i-start)+64)
+	// The rest of the input bounds the text; up to a limit, take room for
+	// all of it at once rather than growing the buffer step by step.
+	if need := min(len(data)-start+16, max(2*(i-start)+64, 64<<10)); len(buf) < need {
+		buf = make([]byte, need)
 	}
 	n := copy(buf, data[start:i])
 	for i < len(data) {
