@@ -32,6 +32,9 @@ var ErrDepth = errors.New("orjson: document nested too deeply")
 // dict.
 func Parse(data []byte) (Value, error) {
 	p := parser{data: data}
+	if len(data) <= smallText {
+		p.text = string(data)
+	}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -50,7 +53,15 @@ type parser struct {
 	// scratch holds the text of the last string that had escapes, reused
 	// from one string to the next.
 	scratch []byte
+	// text is a copy of a small document (Parse), whose slices are the
+	// keys, strings and numbers that need no unescaping: one allocation
+	// for the document instead of one per string.
+	text string
 }
+
+// smallText is the largest document whose strings are slices of one copy
+// of it. A value kept longer keeps the whole copy, so the copy is small.
+const smallText = 4 << 10
 
 func (p *parser) fail(msg string) error { return &SyntaxError{Msg: msg, Offset: p.pos} }
 
@@ -205,9 +216,13 @@ func (p *parser) array(depth int) (Value, error) {
 }
 
 func (p *parser) number() (Value, error) {
+	start := p.pos
 	b, err := p.numberBytes()
 	if err != nil {
 		return Value{}, err
+	}
+	if p.text != "" {
+		return Value{Kind: Number, Str: p.text[start:p.pos]}, nil
 	}
 	return Value{Kind: Number, Str: string(b)}, nil
 }
@@ -257,9 +272,14 @@ func (p *parser) digits() int {
 }
 
 func (p *parser) string() (string, error) {
+	start := p.pos
 	b, err := p.stringBytes()
 	if err != nil {
 		return "", err
+	}
+	if p.text != "" && len(b) == p.pos-start-2 {
+		// No escapes: the text between the quotes is the string.
+		return p.text[start+1 : p.pos-1], nil
 	}
 	return string(b), nil
 }
