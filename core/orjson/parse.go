@@ -324,6 +324,7 @@ func (p *parser) unescape(start, i int, high byte) ([]byte, error) {
 		buf = make([]byte, need)
 	}
 	n := copy(buf, data[start:i])
+	var wide uint64 // the OR of the plain bytes copied by the word
 	for i < len(data) {
 		if len(buf)-n < 16 {
 			grown := make([]byte, min(2*len(buf), n+len(data)-i+16))
@@ -337,20 +338,30 @@ func (p *parser) unescape(start, i int, high byte) ([]byte, error) {
 			binary.LittleEndian.PutUint64(buf[n:], w)
 			m := special(w)
 			if m == 0 {
-				high |= fold(w)
+				wide |= w
 				n += 8
 				i += 8
 				continue
 			}
 			k := bits.TrailingZeros64(m) >> 3
-			high |= fold(w & (1<<(8*k) - 1))
+			wide |= w & (1<<(8*k) - 1)
 			n += k
 			i += k
 		}
 		c := data[i]
+		if c == '\\' && i+1 < len(data) {
+			// The usual escapes, by table.
+			if out := unescaped[data[i+1]]; out != 0 {
+				buf[n] = out
+				n++
+				i += 2
+				continue
+			}
+		}
 		switch {
 		case c == '"':
 			p.pos = i
+			high |= fold(wide)
 			if high >= utf8.RuneSelf && !utf8.Valid(buf[:n]) {
 				return nil, p.fail("invalid UTF-8 in string")
 			}
@@ -374,18 +385,6 @@ func (p *parser) unescape(start, i int, high byte) ([]byte, error) {
 		e := data[i]
 		i++
 		switch e {
-		case '"', '\\', '/':
-			buf[n] = e
-		case 'b':
-			buf[n] = '\b'
-		case 'f':
-			buf[n] = '\f'
-		case 'n':
-			buf[n] = '\n'
-		case 'r':
-			buf[n] = '\r'
-		case 't':
-			buf[n] = '\t'
 		case 'u':
 			p.pos = i
 			r, ok := p.hex4()
@@ -413,11 +412,14 @@ func (p *parser) unescape(start, i int, high byte) ([]byte, error) {
 			p.pos = i
 			return nil, p.fail("invalid escape")
 		}
-		n++
 	}
 	p.pos = i
 	return nil, p.fail("unterminated string")
 }
+
+// unescaped maps the byte after a backslash to the byte it stands for, for
+// every escape but \u; 0 for the rest.
+var unescaped = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 // Masks for looking at eight bytes of a string at once.
 const (
