@@ -8,10 +8,13 @@ type Transcript struct {
 	Suite string
 	TcID  int
 	// Config is the configuration's JSON (EncodeConfig's form).
-	Config  []byte
-	Seed    [32]byte
-	Inputs  [][]byte
-	Outputs [][]byte
+	Config []byte
+	Seed   [32]byte
+	// GroupLoad is set when the first input is the group's Load, made
+	// from its stored documents rather than taken from a step.
+	GroupLoad bool
+	Inputs    [][]byte
+	Outputs   [][]byte
 }
 
 // Mix returns every test of files as a transcript, in the order Run drives
@@ -30,6 +33,7 @@ func Mix(files []*File) ([]Transcript, error) {
 				t := &g.Tests[ti]
 				tr := Transcript{Suite: f.Suite, TcID: t.TcID, Config: g.Config, Seed: seed}
 				if load != nil {
+					tr.GroupLoad = true
 					tr.Inputs = append(tr.Inputs, load)
 					tr.Outputs = append(tr.Outputs, g.LoadOutput)
 				}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"testing"
 
+	"github.com/hassauth/hassauth/core"
 	"github.com/hassauth/hassauth/testvectors"
 )
 
@@ -31,6 +32,9 @@ func TestMixIsWhatRunDrives(t *testing.T) {
 	for _, tr := range mix {
 		if len(tr.Inputs) != len(tr.Outputs) || len(tr.Inputs) == 0 {
 			t.Fatalf("%s tcId %d: %d inputs, %d outputs", tr.Suite, tr.TcID, len(tr.Inputs), len(tr.Outputs))
+		}
+		if in, err := core.ParseInput(tr.Inputs[0]); tr.GroupLoad && (err != nil || in.Load == nil) {
+			t.Fatalf("%s tcId %d: GroupLoad %v, first input %s", tr.Suite, tr.TcID, tr.GroupLoad, tr.Inputs[0])
 		}
 		inst, err := testvectors.Native.New(tr.Config, tr.Seed)
 		if err != nil {

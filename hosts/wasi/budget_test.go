@@ -384,9 +384,60 @@ func TestBudgetPerMessage(t *testing.T) {
 		fmt.Printf("budget %s-per-message: %.2fx native (limit %gx) %s [native %.2f µs/msg, %s %.2f µs/msg over %d messages, %s time%s]\n",
 			b.name, ratio, b.limit, verdict(ratio <= b.limit), perMsg(native), b.name, perMsg(r), messages, clockName, warm)
 	}
+	printSplit(mix, best, names)
 	if *budgetDetail {
 		printDetail(mix, best, names)
 	}
+}
+
+// printSplit reports the mix in two parts: the Loads made from each
+// group's stored documents, which start a transcript, and the steps.
+func printSplit(mix []testvectors.Transcript, best map[string]mixRun, names []string) {
+	var loads, steps int
+	sums := map[string]*[2]int64{}
+	for name := range best {
+		sums[name] = &[2]int64{}
+	}
+	i := 0
+	for _, tr := range mix {
+		for j := range tr.Inputs {
+			part := 1
+			if j == 0 && tr.GroupLoad {
+				part = 0
+			}
+			for name, r := range best {
+				sums[name][part] += r.ns[i]
+			}
+			if part == 0 {
+				loads++
+			} else {
+				steps++
+			}
+			i++
+		}
+	}
+	var b strings.Builder
+	b.WriteString("report per-message-split:")
+	for part, what := range []struct {
+		name string
+		n    int
+	}{{"group loads", loads}, {"steps", steps}} {
+		if part > 0 {
+			b.WriteString(";")
+		}
+		fmt.Fprintf(&b, " %s %d msgs", what.name, what.n)
+		for _, name := range names {
+			s, ok := sums[name]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(&b, ", %s %.2f µs", name, float64(s[part])/float64(what.n)/1e3)
+			if name != "native" {
+				fmt.Fprintf(&b, " (%.2fx)", float64(s[part])/float64(sums["native"][part]))
+			}
+		}
+	}
+	fmt.Println(b.String())
 }
 
 // printDetail prints, per kind of input, its count and each engine's mean
