@@ -16,7 +16,7 @@ require (
 	golang.org/x/text v0.44.0
 )
 
-require golang.org/x/sys v0.50.0 // indirect
+require golang.org/x/sys v0.50.0
 
 require (
 	github.com/golang-jwt/jwt/v5 v5.3.1

@@ -341,57 +341,98 @@ func storeFromData(d storage.AuthData) *authstore.Store {
 		groups = append(groups, &authstore.Group{ID: g.ID, Name: g.Name.V, Policy: g.Policy, SystemGenerated: g.SystemGenerated})
 	}
 	s.SetGroups(groups)
-	for _, u := range d.Users {
-		s.LoadUser(&authstore.User{
+	// Each record and the optional values it points to share one
+	// allocation: loading is most of what a short-lived core does, and
+	// allocations cost far more under WebAssembly than natively.
+	users := make([]loadedUser, len(d.Users))
+	for i, u := range d.Users {
+		lu := &users[i]
+		lu.u = authstore.User{
 			ID:              u.ID,
-			Name:            ptrOf(u.Name),
+			Name:            lu.name.set(u.Name),
 			IsOwner:         u.IsOwner,
 			IsActive:        u.IsActive,
 			SystemGenerated: u.SystemGenerated,
 			LocalOnly:       u.LocalOnly,
 			GroupIDs:        u.GroupIDs,
-		})
+		}
+		s.LoadUser(&lu.u)
 	}
-	for _, cr := range d.Credentials {
-		s.LoadCredential(&authstore.Credential{
+	creds := make([]loadedCredential, len(d.Credentials))
+	for i, cr := range d.Credentials {
+		lc := &creds[i]
+		lc.c = authstore.Credential{
 			ID:           cr.ID,
 			UserID:       cr.UserID,
 			ProviderType: cr.AuthProviderType,
-			ProviderID:   ptrOf(cr.AuthProviderID),
+			ProviderID:   lc.providerID.set(cr.AuthProviderID),
 			Data:         cr.Data,
-		})
+		}
+		s.LoadCredential(&lc.c)
 	}
 	for _, r := range d.RefreshTokens {
-		t := &authstore.RefreshToken{
+		lt := &loadedToken{}
+		t := &lt.t
+		*t = authstore.RefreshToken{
 			ID:                    r.ID,
 			UserID:                r.UserID,
-			ClientID:              ptrOf(r.ClientID),
-			ClientName:            ptrOf(r.ClientName),
-			ClientIcon:            ptrOf(r.ClientIcon),
+			ClientID:              lt.clientID.set(r.ClientID),
+			ClientName:            lt.clientName.set(r.ClientName),
+			ClientIcon:            lt.clientIcon.set(r.ClientIcon),
 			Type:                  r.TokenType,
 			CreatedAt:             r.CreatedAt,
 			AccessTokenExpiration: r.AccessTokenExpiration,
 			Token:                 r.Token,
 			JWTKey:                r.JWTKey,
-			LastUsedIP:            ptrOf(r.LastUsedIP),
-			Version:               ptrOf(r.Version),
+			LastUsedIP:            lt.lastUsedIP.set(r.LastUsedIP),
+			Version:               lt.version.set(r.Version),
 		}
 		if r.LastUsedAt.Valid {
-			v := r.LastUsedAt.V
-			t.LastUsedAt = &v
+			lt.lastUsedAt = r.LastUsedAt.V
+			t.LastUsedAt = &lt.lastUsedAt
 		}
 		if r.ExpireAt.Valid {
-			v := r.ExpireAt.V
-			t.ExpireAt = &v
+			lt.expireAt = r.ExpireAt.V
+			t.ExpireAt = &lt.expireAt
 		}
 		if r.CredentialID.Valid && s.Credential(r.CredentialID.V) != nil {
-			t.CredentialID = ptrOf(r.CredentialID)
+			t.CredentialID = lt.credentialID.set(r.CredentialID)
 		}
 		if s.User(t.UserID) != nil {
 			s.LoadToken(t)
 		}
 	}
 	return s
+}
+
+// optString is the storage of an optional string a loaded record points
+// to.
+type optString string
+
+// set stores n and returns a pointer to it, or nil when n is null.
+func (o *optString) set(n storage.Null[string]) *string {
+	if !n.Valid {
+		return nil
+	}
+	*o = optString(n.V)
+	return (*string)(o)
+}
+
+type loadedUser struct {
+	u    authstore.User
+	name optString
+}
+
+type loadedCredential struct {
+	c          authstore.Credential
+	providerID optString
+}
+
+type loadedToken struct {
+	t                                                                   authstore.RefreshToken
+	clientID, clientName, clientIcon, lastUsedIP, version, credentialID optString
+	lastUsedAt                                                          int64
+	expireAt                                                            float64
 }
 
 func nullOf(p *string) storage.Null[string] {

@@ -22,7 +22,7 @@ func wireErr(what string) error { return errors.New("core: malformed wire JSON: 
 
 func encBytes(e *orjson.Encoder, b []byte) {
 	if utf8.Valid(b) {
-		e.String(string(b))
+		e.StringBytes(b)
 		return
 	}
 	e.BeginObject()
@@ -362,6 +362,15 @@ func encWorkResult(e *orjson.Encoder, r *WorkResult) {
 
 // ParseInput reads an input's wire JSON.
 func ParseInput(b []byte) (Input, error) {
+	if in, ok := decodeInput(b); ok {
+		return in, nil
+	}
+	return parseInputTree(b)
+}
+
+// parseInputTree reads an input through a tree of orjson Values: the
+// reference for decodeInput, and the way for inputs it does not take.
+func parseInputTree(b []byte) (Input, error) {
 	v, err := orjson.Parse(b)
 	if err != nil {
 		return Input{}, wireErr(err.Error())

@@ -10,8 +10,10 @@
 // The package owns the file format (File, Read, Encode), the configuration's
 // JSON form used by the vectors (EncodeConfig, DecodeConfig), the engine
 // interface an implementation of the core must provide (Engine, Instance),
-// the native engine, and Run, which drives vectors through an engine,
-// compares every output byte for byte and keeps a running SHA-256 of them.
+// the native engine, Run, which drives vectors through an engine,
+// compares every output byte for byte and keeps a running SHA-256 of them,
+// and Mix, the same tests as plain transcripts (the vector message mix the
+// per-message budgets of hosts/wasi time engines on).
 //
 // It must not decide what the core should do: the vectors are produced by
 // the scenarios in internal/scenario, which assert Home Assistant's

@@ -24,9 +24,16 @@ func NewDecoder(data []byte) *Decoder {
 // Offset returns the position in the input of the next unread byte.
 func (d *Decoder) Offset() int { return d.p.pos }
 
+// Input returns the document the decoder reads, which offsets count in.
+func (d *Decoder) Input() []byte { return d.p.data }
+
 // Peek skips whitespace and reports the kind of the next value without
-// reading it.
+// reading it. Like Parse, it refuses any value, not only a container,
+// nested MaxDepth deep.
 func (d *Decoder) Peek() (Kind, error) {
+	if d.depth >= MaxDepth {
+		return 0, ErrDepth
+	}
 	d.p.skipSpace()
 	if d.p.pos >= len(d.p.data) {
 		return 0, d.p.fail("unexpected end of input")

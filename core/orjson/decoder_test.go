@@ -139,6 +139,19 @@ func TestDecoderDepthLimit(t *testing.T) {
 	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
 	assert.NoError(t, skipAll([]byte(ok)))
 
+	// A scalar as deep as a refused container is refused too, as Parse
+	// refuses it.
+	for _, doc := range []string{
+		strings.Repeat("[", MaxDepth) + "1" + strings.Repeat("]", MaxDepth),
+		strings.Repeat("[", MaxDepth-1) + "1" + strings.Repeat("]", MaxDepth-1),
+	} {
+		_, perr := Parse([]byte(doc))
+		serr := skipAll([]byte(doc))
+		_, derr := decodeAll([]byte(doc))
+		assert.Equal(t, perr == nil, serr == nil, "Parse %v, Skip %v", perr, serr)
+		assert.Equal(t, perr == nil, derr == nil, "Parse %v, decoder %v", perr, derr)
+	}
+
 	// Value counts the containers the decoder has already opened.
 	inner := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
 	d := NewDecoder([]byte("[" + inner + "]"))
@@ -181,4 +194,25 @@ func FuzzDecoder(f *testing.F) {
 			t.Fatalf("decoder gave %s, Parse %s", Marshal(got), Marshal(want))
 		}
 	})
+}
+
+// TestSkipSpaceEveryLength checks the whitespace skip on runs of every
+// length and mix, with and without a value after them.
+func TestSkipSpaceEveryLength(t *testing.T) {
+	spaces := " \n\t\r"
+	for n := 0; n < 20; n++ {
+		for mix := 0; mix < 4; mix++ {
+			run := make([]byte, n)
+			for i := range run {
+				run[i] = spaces[(i*mix+i/3)%4]
+			}
+			for _, tail := range []string{"", "1", "x", "\x00", "\x80"} {
+				p := parser{data: append(append([]byte(nil), run...), tail...)}
+				p.skipSpace()
+				if p.pos != n {
+					t.Fatalf("skipSpace(%q) stopped at %d, want %d", p.data, p.pos, n)
+				}
+			}
+		}
+	}
 }

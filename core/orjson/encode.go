@@ -2,6 +2,7 @@ package orjson
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -17,9 +18,13 @@ type Encoder struct {
 	first bool
 	// afterKey is true between Key and the member's value.
 	afterKey bool
-	// empty tracks, per open container, whether anything was written in it,
-	// because orjson writes empty containers as [] and {} even when indenting.
-	empty []bool
+	// empty has a bit per open container, the innermost at bit depth-1,
+	// set while nothing was written in it, because orjson writes empty
+	// containers as [] and {} even when indenting. Containers deeper than
+	// 64 keep theirs in deeper; a bit mask spares every encoder an
+	// allocation.
+	empty  uint64
+	deeper []bool
 }
 
 // NewEncoder returns an encoder that appends to buf. With indent set it
@@ -37,10 +42,43 @@ func (e *Encoder) Reset() {
 	e.depth = 0
 	e.first = true
 	e.afterKey = false
-	e.empty = e.empty[:0]
+	e.empty = 0
+	e.deeper = e.deeper[:0]
 }
 
+// setEmpty records whether the container at depth d (from 1) is empty.
+func (e *Encoder) setEmpty(d int, empty bool) {
+	if d <= 64 {
+		if empty {
+			e.empty |= 1 << (d - 1)
+		} else {
+			e.empty &^= 1 << (d - 1)
+		}
+		return
+	}
+	if d-64 > len(e.deeper) {
+		e.deeper = append(e.deeper, empty)
+		return
+	}
+	e.deeper[d-65] = empty
+}
+
+// isEmpty reports whether the container at depth d (from 1) is empty.
+func (e *Encoder) isEmpty(d int) bool {
+	if d <= 64 {
+		return e.empty&(1<<(d-1)) != 0
+	}
+	return e.deeper[d-65]
+}
+
+// indentation is enough spaces for the usual depths, appended in one go.
+const indentation = "\n                                                                "
+
 func (e *Encoder) newline() {
+	if n := 1 + 2*e.depth; n <= len(indentation) {
+		e.buf = append(e.buf, indentation[:n]...)
+		return
+	}
 	e.buf = append(e.buf, '\n')
 	for i := 0; i < e.depth; i++ {
 		e.buf = append(e.buf, ' ', ' ')
@@ -59,7 +97,7 @@ func (e *Encoder) sep() {
 	}
 	e.first = false
 	if e.depth > 0 {
-		e.empty[len(e.empty)-1] = false
+		e.setEmpty(e.depth, false)
 		if e.indent {
 			e.newline()
 		}
@@ -71,13 +109,15 @@ func (e *Encoder) open(c byte) {
 	e.buf = append(e.buf, c)
 	e.depth++
 	e.first = true
-	e.empty = append(e.empty, true)
+	e.setEmpty(e.depth, true)
 }
 
 func (e *Encoder) close(c byte) {
+	wasEmpty := e.isEmpty(e.depth)
+	if e.depth > 64 {
+		e.deeper = e.deeper[:e.depth-65]
+	}
 	e.depth--
-	wasEmpty := e.empty[len(e.empty)-1]
-	e.empty = e.empty[:len(e.empty)-1]
 	if e.indent && !wasEmpty {
 		e.newline()
 	}
@@ -113,6 +153,13 @@ func (e *Encoder) Key(k string) {
 func (e *Encoder) String(s string) {
 	e.sep()
 	e.buf = appendString(e.buf, s)
+}
+
+// StringBytes writes b as a string value, like String(string(b)) without
+// the copy.
+func (e *Encoder) StringBytes(b []byte) {
+	e.sep()
+	e.buf = appendString(e.buf, b)
 }
 
 // StringOrNull writes s, or null when s is nil.
@@ -239,10 +286,25 @@ const hexDigits = "0123456789abcdef"
 
 // appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD so
 // that every document written is valid JSON that Home Assistant can load.
-func appendString(b []byte, s string) []byte {
+func appendString[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip plain ASCII eight bytes at a time, to the first byte that
+		// needs a look: one to escape, or one >= 0x80 to check as UTF-8
+		// (see special; the top bits of w are exact).
+		for i+8 <= len(s) {
+			w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if m := special(w) | w&highs; m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
@@ -272,7 +334,8 @@ func appendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		// A rune is at most four bytes; the conversion of so few is free.
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
 			b = append(b, "\ufffd"...)

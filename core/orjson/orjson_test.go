@@ -1,11 +1,14 @@
 package orjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -84,6 +87,53 @@ func TestReencodeKeepsLayout(t *testing.T) {
 	assert.Equal(t, storeDoc, string(e.Bytes()))
 	assert.Equal(t, `{"version":1,"minor_version":1,"key":"auth","data":{"users":[{"id":"c0ffee","name":"Zoë \"Z\" <admin>","group_ids":["system-admin"],"data":{},"expire_at":1764579600.0,"client_name":null}],"refresh_tokens":[]}}`,
 		string(Marshal(v)))
+}
+
+// TestEncoderDeepNesting checks the layout past the 64 containers whose
+// emptiness the encoder keeps in a bit mask: empty and filled containers at
+// every depth, indented like orjson.
+func TestEncoderDeepNesting(t *testing.T) {
+	const depth = 150
+	// want is the layout of [x, [x, [ ... [] ... ]]], with x = {} at odd
+	// depths and {"k": 1} at even ones, written out by hand.
+	var want func(d int) string
+	pad := func(d int) string { return strings.Repeat("  ", d) }
+	want = func(d int) string {
+		if d == depth {
+			return "[]"
+		}
+		x := "{}"
+		if d%2 == 0 {
+			x = "{\n" + pad(d+2) + `"k": 1` + "\n" + pad(d+1) + "}"
+		}
+		return "[\n" + pad(d+1) + x + ",\n" + pad(d+1) + want(d+1) + "\n" + pad(d) + "]"
+	}
+	e := NewEncoder(nil, true)
+	var enc func(d int)
+	enc = func(d int) {
+		e.BeginArray()
+		if d == depth {
+			e.EndArray()
+			return
+		}
+		e.BeginObject()
+		if d%2 == 0 {
+			e.Key("k")
+			e.Int(1)
+		}
+		e.EndObject()
+		enc(d + 1)
+		e.EndArray()
+	}
+	enc(0)
+	assert.Equal(t, want(0), string(e.Bytes()))
+	// And once more after Reset, compact.
+	e.Reset()
+	e.indent = false
+	enc(0)
+	v, err := Parse([]byte(want(0)))
+	require.NoError(t, err)
+	assert.Equal(t, string(Marshal(v)), string(e.Bytes()))
 }
 
 func TestCompactRaw(t *testing.T) {
@@ -244,12 +294,38 @@ func vectorJSON(f *testing.F) [][]byte {
 	return append(vectorseeds.Spread(docs, 80), vectorseeds.Spread(s.Stored(), 20)...)
 }
 
+// plainValue turns v into what encoding/json decodes with UseNumber.
+func plainValue(v Value) any {
+	switch v.Kind {
+	case Bool:
+		return v.Bool
+	case Number:
+		return json.Number(v.Str)
+	case String:
+		return v.Str
+	case Array:
+		a := make([]any, len(v.Arr))
+		for i, it := range v.Arr {
+			a[i] = plainValue(it)
+		}
+		return a
+	case Object:
+		m := make(map[string]any, len(v.Obj))
+		for _, it := range v.Obj {
+			m[it.Key] = plainValue(it.Value)
+		}
+		return m
+	}
+	return nil
+}
+
 func FuzzParse(f *testing.F) {
 	for _, b := range vectorJSON(f) {
 		f.Add(b)
 	}
 	for _, s := range []string{storeDoc, `{"client_id":"https://example.com/app","handler":["homeassistant",null],"redirect_uri":"x"}`,
-		`[{"id":1,"type":"ping"}]`, `"\ud83d\ude00"`, `-0.0e-0`, `{"a":1,"a":2}`} {
+		`[{"id":1,"type":"ping"}]`, `"\ud83d\ude00"`, `-0.0e-0`, `{"a":1,"a":2}`, string(escapedDoc()),
+		`"a\\b\"c\/d\b\f\n\r\t\u00e9\ud83d\ude00 plain text after eight bytes"`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -266,6 +342,16 @@ func FuzzParse(f *testing.F) {
 		lv, lerr := ParseLimited(data, 8)
 		if lerr == nil && string(Marshal(lv)) != string(Marshal(v)) || lerr != nil && lerr != ErrTooManyValues {
 			t.Fatalf("ParseLimited(%q, 8) = %v, %v", data, Marshal(lv), lerr)
+		}
+		// encoding/json reads the same strings, keys and number literals.
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatalf("encoding/json refuses %q: %v", data, err)
+		}
+		if !reflect.DeepEqual(plainValue(v), want) {
+			t.Fatalf("Parse read %q as %#v, encoding/json as %#v", data, plainValue(v), want)
 		}
 		// What we write back must parse to the same thing, in both layouts.
 		for _, indent := range []bool{false, true} {
@@ -348,4 +434,121 @@ func TestParseLimitedStopsEarly(t *testing.T) {
 	// A thousand values of 72 bytes, doubled by append's growth, and the
 	// strings of the numbers: well under a MiB.
 	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated")
+}
+
+// escapedDoc is a stored document as the wire carries it inside a Load: a
+// JSON string full of escapes.
+func escapedDoc() []byte {
+	return AppendString(nil, strings.Repeat(storeDoc, 8))
+}
+
+func BenchmarkParseEscapedDocument(b *testing.B) {
+	doc := escapedDoc()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeStoredDocument(b *testing.B) {
+	doc := []byte(storeDoc)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := NewDecoder(doc).Skip(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncodeStoredDocument(b *testing.B) {
+	v, err := Parse([]byte(storeDoc))
+	require.NoError(b, err)
+	e := NewEncoder(nil, true)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Reset()
+		e.Value(v)
+	}
+	b.SetBytes(int64(len(e.Bytes())))
+}
+
+// appendStringByByte is appendString as it was first written, a byte at a
+// time: the reference for the word-at-a-time version.
+func appendStringByByte(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"':
+				b = append(b, '\\', '"')
+			case c == '\\':
+				b = append(b, '\\', '\\')
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c == '\b':
+				b = append(b, '\\', 'b')
+			case c == '\f':
+				b = append(b, '\\', 'f')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, "\ufffd"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+// TestAppendStringEveryPosition puts each kind of byte that needs a look
+// at every position of strings up to two words long.
+func TestAppendStringEveryPosition(t *testing.T) {
+	for _, odd := range []string{`"`, `\`, "\n", "\x01", "\x7f", "é", "\xff", "\xe2\x82", "😀"} {
+		for n := 0; n <= 17; n++ {
+			for at := 0; at <= n; at++ {
+				s := strings.Repeat("a", at) + odd + strings.Repeat("b", n-at)
+				want := string(appendStringByByte(nil, s))
+				if got := string(appendString(nil, s)); got != want {
+					t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+				}
+				if got := string(appendString(nil, []byte(s))); got != want {
+					t.Fatalf("appendString([]byte(%q)) = %s, want %s", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain ascii text", "tab\there \"quoted\" back\\slash", "é😀\xff\xfe", "\x00\x1f\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := string(appendStringByByte(nil, s))
+		if got := string(appendString(nil, s)); got != want {
+			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		}
+		e := NewEncoder(nil, false)
+		e.StringBytes([]byte(s))
+		if got := string(e.Bytes()); got != want {
+			t.Fatalf("StringBytes(%q) = %s, want %s", s, got, want)
+		}
+	})
 }

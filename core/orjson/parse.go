@@ -1,7 +1,9 @@
 package orjson
 
 import (
+	"encoding/binary"
 	"errors"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -46,6 +48,9 @@ func ParseLimited(data []byte, maxValues int) (Value, error) {
 }
 
 func parse(p parser) (Value, error) {
+	if len(p.data) <= smallText {
+		p.text = string(p.data)
+	}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -67,19 +72,24 @@ type parser struct {
 	// left is how many more values the document may have; negative means
 	// no limit.
 	left int
+	// text is a copy of a small document, whose slices are the keys,
+	// strings and numbers that need no unescaping: one allocation for the
+	// document instead of one per string.
+	text string
 }
+
+// smallText is the largest document whose strings are slices of one copy
+// of it. A value kept longer keeps the whole copy, so the copy is small.
+const smallText = 4 << 10
 
 func (p *parser) fail(msg string) error { return &SyntaxError{Msg: msg, Offset: p.pos} }
 
 func (p *parser) skipSpace() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
-		}
+	data, i := p.data, p.pos
+	for i < len(data) && (data[i] == ' ' || data[i] == '\n' || data[i] == '\t' || data[i] == '\r') {
+		i++
 	}
+	p.pos = i
 }
 
 func (p *parser) value(depth int) (Value, error) {
@@ -231,9 +241,13 @@ func (p *parser) array(depth int) (Value, error) {
 }
 
 func (p *parser) number() (Value, error) {
+	start := p.pos
 	b, err := p.numberBytes()
 	if err != nil {
 		return Value{}, err
+	}
+	if p.text != "" {
+		return Value{Kind: Number, Str: p.text[start:p.pos]}, nil
 	}
 	return Value{Kind: Number, Str: string(b)}, nil
 }
@@ -273,18 +287,24 @@ func (p *parser) numberBytes() ([]byte, error) {
 }
 
 func (p *parser) digits() int {
-	n := 0
-	for p.pos < len(p.data) && p.data[p.pos] >= '0' && p.data[p.pos] <= '9' {
-		p.pos++
-		n++
+	data, i := p.data, p.pos
+	for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+		i++
 	}
+	n := i - p.pos
+	p.pos = i
 	return n
 }
 
 func (p *parser) string() (string, error) {
+	start := p.pos
 	b, err := p.stringBytes()
 	if err != nil {
 		return "", err
+	}
+	if p.text != "" && len(b) == p.pos-start-2 {
+		// No escapes: the text between the quotes is the string.
+		return p.text[start+1 : p.pos-1], nil
 	}
 	return string(b), nil
 }
@@ -292,75 +312,112 @@ func (p *parser) string() (string, error) {
 // stringBytes scans a string and returns its decoded text: a view of the
 // input when the string has no escapes, else of the parser's scratch buffer,
 // valid until the next string is scanned.
+//
+// Strings are most of what the parser reads, so the scan is written for
+// few turns of its loops: it looks at eight bytes at a time (see special)
+// and keeps its position in locals. Under WebAssembly every taken branch
+// and every access through p costs far more than natively.
 func (p *parser) stringBytes() ([]byte, error) {
-	p.pos++ // opening quote
-	start := p.pos
-	// Fast path: no escapes. Only text with a byte >= 0x80 needs checking
-	// for valid UTF-8, which spares the check for ids, keys and hashes.
-	var high byte
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		if c == '"' {
-			s := p.data[start:p.pos]
-			if high >= utf8.RuneSelf && !utf8.Valid(s) {
-				return nil, p.fail("invalid UTF-8 in string")
-			}
-			p.pos++
-			return s, nil
+	data := p.data
+	start := p.pos + 1 // past the opening quote
+	i, high := scanPlain(data, start)
+	if i < len(data) && data[i] == '"' {
+		// No escapes: only text with a byte >= 0x80 needs checking for
+		// valid UTF-8, which spares the check for ids, keys and hashes.
+		s := data[start:i]
+		if high >= utf8.RuneSelf && !utf8.Valid(s) {
+			p.pos = i
+			return nil, p.fail("invalid UTF-8 in string")
 		}
-		if c == '\\' {
-			break
-		}
-		if c < 0x20 {
-			return nil, p.fail("control character in string")
-		}
-		high |= c
-		p.pos++
+		p.pos = i + 1
+		return s, nil
 	}
-	buf := append(p.scratch[:0], p.data[start:p.pos]...)
+	return p.unescape(start, i, high)
+}
+
+// unescape decodes a string with escapes into the scratch buffer, from
+// start, the text up to i being plain and high the OR of its bytes. It
+// writes the buffer by index and keeps room for what one turn of its loop
+// writes; decoded text is never longer than its JSON.
+func (p *parser) unescape(start, i int, high byte) ([]byte, error) {
+	data := p.data
+	buf := p.scratch[:cap(p.scratch)]
 	defer func() { p.scratch = buf[:0] }()
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
+	// The rest of the input bounds the text; up to a limit, take room for
+	// all of it at once rather than growing the buffer step by step.
+	if need := min(len(data)-start+16, max(2*(i-start)+64, 64<<10)); len(buf) < need {
+		buf = make([]byte, need)
+	}
+	n := copy(buf, data[start:i])
+	var wide uint64 // the OR of the plain bytes copied by the word
+	for i < len(data) {
+		if len(buf)-n < 16 {
+			grown := make([]byte, min(2*len(buf), n+len(data)-i+16))
+			copy(grown, buf[:n])
+			buf = grown
+		}
+		if i+8 <= len(data) {
+			// Copy the plain bytes of the next eight, then look at the
+			// first one that is not plain, if any.
+			w := binary.LittleEndian.Uint64(data[i:])
+			binary.LittleEndian.PutUint64(buf[n:], w)
+			m := special(w)
+			if m == 0 {
+				wide |= w
+				n += 8
+				i += 8
+				continue
+			}
+			k := bits.TrailingZeros64(m) >> 3
+			wide |= w & (1<<(8*k) - 1)
+			n += k
+			i += k
+		}
+		c := data[i]
+		if c == '\\' && i+1 < len(data) {
+			// The usual escapes, by table.
+			if out := unescaped[data[i+1]]; out != 0 {
+				buf[n] = out
+				n++
+				i += 2
+				continue
+			}
+		}
 		switch {
 		case c == '"':
-			if !utf8.Valid(buf) {
+			p.pos = i
+			high |= fold(wide)
+			if high >= utf8.RuneSelf && !utf8.Valid(buf[:n]) {
 				return nil, p.fail("invalid UTF-8 in string")
 			}
-			p.pos++
-			return buf, nil
+			p.pos = i + 1
+			return buf[:n], nil
 		case c < 0x20:
+			p.pos = i
 			return nil, p.fail("control character in string")
 		case c != '\\':
-			buf = append(buf, c)
-			p.pos++
+			// A plain byte in the last seven of the input.
+			buf[n] = c
+			n++
+			i++
+			high |= c
 			continue
 		}
-		p.pos++
-		if p.pos >= len(p.data) {
+		i++
+		if i >= len(data) {
 			break
 		}
-		e := p.data[p.pos]
-		p.pos++
+		e := data[i]
+		i++
 		switch e {
-		case '"', '\\', '/':
-			buf = append(buf, e)
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
 		case 'u':
+			p.pos = i
 			r, ok := p.hex4()
 			if !ok {
 				return nil, p.fail("invalid \\u escape")
 			}
 			if utf16.IsSurrogate(r) {
-				if r >= 0xdc00 || p.pos+1 >= len(p.data) || p.data[p.pos] != '\\' || p.data[p.pos+1] != 'u' {
+				if r >= 0xdc00 || p.pos+1 >= len(data) || data[p.pos] != '\\' || data[p.pos+1] != 'u' {
 					return nil, p.fail("lone surrogate in string")
 				}
 				p.pos += 2
@@ -373,12 +430,69 @@ func (p *parser) stringBytes() ([]byte, error) {
 					return nil, p.fail("lone surrogate in string")
 				}
 			}
-			buf = utf8.AppendRune(buf, r)
+			i = p.pos
+			n += utf8.EncodeRune(buf[n:], r)
+			continue
 		default:
+			p.pos = i
 			return nil, p.fail("invalid escape")
 		}
 	}
+	p.pos = i
 	return nil, p.fail("unterminated string")
+}
+
+// unescaped maps the byte after a backslash to the byte it stands for, for
+// every escape but \u; 0 for the rest.
+var unescaped = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// Masks for looking at eight bytes of a string at once.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// special returns the top bit of each byte of w that may end or escape a
+// string or be a control character: a '"', a '\\', one below 0x20. Each of
+// the three tests is the classic "has a zero byte" trick, (x - ones) &^ x
+// & highs, which may also mark bytes after a true one but never before: the
+// lowest bit set is exact.
+func special(w uint64) uint64 {
+	q := w ^ (ones * '"')
+	b := w ^ (ones * '\\')
+	return ((q-ones)&^q | (b-ones)&^b | (w-ones*0x20)&^w) & highs
+}
+
+// fold ORs the eight bytes of w into one, keeping each top bit.
+func fold(w uint64) byte {
+	w |= w >> 32
+	w |= w >> 16
+	w |= w >> 8
+	return byte(w)
+}
+
+// scanPlain returns the index of the first byte from i on that is '"', '\\'
+// or a control character (len(data) when there is none), and the OR of the
+// bytes before it, whose top bit says whether any was >= 0x80.
+func scanPlain(data []byte, i int) (int, byte) {
+	var high byte
+	for i+8 <= len(data) {
+		w := binary.LittleEndian.Uint64(data[i:])
+		if m := special(w); m != 0 {
+			k := bits.TrailingZeros64(m) >> 3
+			return i + k, high | fold(w&(1<<(8*k)-1))
+		}
+		high |= fold(w)
+		i += 8
+	}
+	for ; i < len(data); i++ {
+		c := data[i]
+		if c == '"' || c == '\\' || c < 0x20 {
+			break
+		}
+		high |= c
+	}
+	return i, high
 }
 
 func (p *parser) hex4() (rune, bool) {

@@ -31,7 +31,10 @@ import (
 // Store document of valid JSON is an *Error. Each Notice tells of a
 // migration or a dropped record.
 func DecodeAuth(b []byte) (AuthData, []Notice, error) {
-	dec := authDecoder{intern: make(map[string]string), docLen: len(b)}
+	dec := authDecoder{docLen: len(b)}
+	if len(b) >= smallDoc {
+		dec.intern = make(map[string]string)
+	}
 	env, err := decodeEnvelope(KeyAuth, b, dec.readData)
 	if err != nil {
 		return AuthData{}, nil, err
@@ -55,6 +58,12 @@ func DecodeAuth(b []byte) (AuthData, []Notice, error) {
 // maxIntern bounds the table of repeated strings.
 const maxIntern = 1 << 16
 
+// smallDoc is the size below which a document's strings are slices of one
+// copy of the whole document instead of copies each, found again in a
+// table: a few kilobytes held a little longer are cheaper than a string and
+// a hash per field, above all under WebAssembly.
+const smallDoc = 64 << 10
+
 // tokenSizeGuess is a little more than a refresh token takes in Home
 // Assistant's layout, so that the token list is allocated once for a store
 // written by Home Assistant, and rarely much too large for another.
@@ -74,8 +83,11 @@ type authDecoder struct {
 	hasCreds  bool
 	hasTokens bool
 
+	// doc is a copy of what the decoder reads when the document is small;
+	// its slices are the document's strings.
+	doc string
 	// intern shares one copy of strings that repeat across records (user
-	// ids, client ids, versions, addresses).
+	// ids, client ids, versions, addresses) of a large document.
 	intern map[string]string
 	// arena collects the unique strings of a few tokens, pending, to be
 	// made into one string.
@@ -84,7 +96,16 @@ type authDecoder struct {
 	notices []Notice
 }
 
-func (dec *authDecoder) str(b []byte) string {
+// str returns as a string the text b of the string that the decoder has
+// just read, whose opening quote was at offset q.
+func (dec *authDecoder) str(b []byte, q int) string {
+	if dec.doc != "" {
+		// Without escapes, the text is all there is between the quotes.
+		if start := q + 1; dec.d.Offset()-1-start == len(b) {
+			return dec.doc[start : start+len(b)]
+		}
+		return string(b)
+	}
 	if s, ok := dec.intern[string(b)]; ok {
 		return s
 	}
@@ -105,6 +126,9 @@ func fieldErr(section string, i int, field, msg string) error {
 
 func (dec *authDecoder) readData(d *orjson.Decoder) error {
 	dec.d = d
+	if dec.intern == nil {
+		dec.doc = string(d.Input())
+	}
 	dec.dataNotObject = false
 	dec.groups, dec.users, dec.creds = dec.groups[:0], dec.users[:0], dec.creds[:0]
 	dec.tokens, dec.meta = dec.tokens[:0], dec.meta[:0]
@@ -158,8 +182,9 @@ func (dec *authDecoder) readNullString() (s Null[string], ok bool, err error) {
 	}
 	switch k {
 	case orjson.String:
+		q := dec.d.Offset()
 		b, err := dec.d.StringBytes()
-		return Some(dec.str(b)), true, err
+		return Some(dec.str(b, q)), true, err
 	case orjson.Null:
 		return s, true, dec.d.Null()
 	}
@@ -174,8 +199,9 @@ func (dec *authDecoder) readString(section string, i int, field string) (string,
 	if k != orjson.String {
 		return "", fieldErr(section, i, field, kindError("a string", k))
 	}
+	q := dec.d.Offset()
 	b, err := dec.d.StringBytes()
-	return dec.str(b), err
+	return dec.str(b, q), err
 }
 
 func (dec *authDecoder) readBool(section string, i int, field string) (bool, error) {
@@ -478,9 +504,10 @@ func (dec *authDecoder) readToken(i int) error {
 		case "user_id":
 			bit = tUserID
 			if ok, err = isString(); err == nil && ok {
+				q := d.Offset()
 				var b []byte
 				b, err = d.StringBytes()
-				t.UserID = dec.str(b)
+				t.UserID = dec.str(b, q)
 			} else if err == nil {
 				var v orjson.Value
 				v, err = d.Value()
@@ -595,9 +622,10 @@ func (dec *authDecoder) readToken(i int) error {
 			}
 			switch k {
 			case orjson.String:
+				q := d.Offset()
 				var b []byte
 				b, err = d.StringBytes()
-				t.CredentialID, ok = Some(dec.str(b)), true
+				t.CredentialID, ok = Some(dec.str(b, q)), true
 			case orjson.Array, orjson.Object:
 				// Unhashable: the credential lookup raises.
 				err = d.Skip()

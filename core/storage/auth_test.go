@@ -424,6 +424,29 @@ func TestDecodeAuthDataKeysInAnyOrder(t *testing.T) {
 	assert.Equal(t, TokenTypeSystem, a.RefreshTokens[0].TokenType)
 }
 
+// TestDecodeAuthEscapedStrings reads strings with escapes, which a small
+// document's strings cannot be slices of, next to ones without.
+func TestDecodeAuthEscapedStrings(t *testing.T) {
+	doc := `{"version": 1, "key": "auth", "data": {
+		"users": [{"id": "u\u0031", "name": "Al \"Al\" \u00e9", "is_owner": true, "is_active": true, "system_generated": false, "group_ids": ["system-admin"]},
+		          {"id": "u2", "name": "Bo", "is_owner": false, "is_active": true, "system_generated": false, "group_ids": ["system-\u0075sers"]}],
+		"groups": [{"id": "system-admin"}, {"id": "system-users"}, {"id": "system-read-only"}],
+		"credentials": [{"id": "c\/1", "user_id": "u1", "auth_provider_type": "homeassistant", "auth_provider_id": null, "data": {"username": "al"}}],
+		"refresh_tokens": []
+	}}`
+	a, _, err := DecodeAuth([]byte(doc))
+	require.NoError(t, err)
+	require.Len(t, a.Users, 2)
+	assert.Equal(t, "u1", a.Users[0].ID)
+	assert.Equal(t, Some(`Al "Al" é`), a.Users[0].Name)
+	assert.Equal(t, "u2", a.Users[1].ID)
+	assert.Equal(t, Some("Bo"), a.Users[1].Name)
+	assert.Equal(t, []string{GroupIDUser}, a.Users[1].GroupIDs)
+	require.Len(t, a.Credentials, 1)
+	assert.Equal(t, "c/1", a.Credentials[0].ID)
+	assert.Equal(t, "u1", a.Credentials[0].UserID)
+}
+
 func TestDecodeAuthRecordsDoNotAliasInput(t *testing.T) {
 	b, err := os.ReadFile("testdata/auth/multi_user.json")
 	require.NoError(t, err)

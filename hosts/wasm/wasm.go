@@ -121,6 +121,13 @@ type instance struct {
 	snapshot api.Function
 	restore  api.Function
 	stderr   *tail
+
+	// stack holds the arguments and the result of every call, so that a
+	// call allocates nothing on this side.
+	stack [2]uint64
+	// inPtr and inLen are the buffer the last hassauth_alloc returned: a
+	// message no longer than inLen is written there without another call.
+	inPtr, inLen uint32
 }
 
 func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
@@ -141,9 +148,9 @@ func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
 		step: f("hassauth_step"), work: f("hassauth_work"), snapshot: f("hassauth_snapshot"), restore: f("hassauth_restore"), stderr: t}
 	// Every instance checks, which costs a call: no separate instance
 	// just for the check.
-	v, err := inst.version.Call(ctx)
-	if err == nil && int32(v[0]) != abi.Version {
-		err = fmt.Errorf("wasm: module speaks ABI version %d, this host %d", int32(v[0]), abi.Version)
+	err = inst.version.CallWithStack(ctx, inst.stack[:])
+	if v := int32(inst.stack[0]); err == nil && v != abi.Version {
+		err = fmt.Errorf("wasm: module speaks ABI version %d, this host %d", v, abi.Version)
 	}
 	if err != nil {
 		mod.Close(ctx)
@@ -174,24 +181,24 @@ func (e *TrapError) Unwrap() error { return e.Err }
 // call writes msg into the instance, calls fn on it (or with no arguments
 // when msg is nil and fn takes none) and returns a copy of the answer.
 func (i *instance) call(ctx context.Context, fn api.Function, msg []byte, withArgs bool) ([]byte, error) {
-	var res []uint64
-	var err error
 	if withArgs {
-		var p []uint64
-		p, err = i.alloc.Call(ctx, uint64(len(msg)))
-		if err == nil && len(msg) > 0 && !i.mod.Memory().Write(uint32(p[0]), msg) {
+		if uint32(len(msg)) > i.inLen || i.inPtr == 0 {
+			i.stack[0] = uint64(len(msg))
+			if err := i.alloc.CallWithStack(ctx, i.stack[:]); err != nil {
+				return nil, &TrapError{Err: err, Stderr: i.stderr.String()}
+			}
+			i.inPtr, i.inLen = uint32(i.stack[0]), uint32(len(msg))
+		}
+		if len(msg) > 0 && !i.mod.Memory().Write(i.inPtr, msg) {
+			i.inLen = 0
 			return nil, errors.New("wasm: hassauth_alloc returned memory out of range")
 		}
-		if err == nil {
-			res, err = fn.Call(ctx, p[0], uint64(len(msg)))
-		}
-	} else {
-		res, err = fn.Call(ctx)
+		i.stack[0], i.stack[1] = uint64(i.inPtr), uint64(len(msg))
 	}
-	if err != nil {
+	if err := fn.CallWithStack(ctx, i.stack[:]); err != nil {
 		return nil, &TrapError{Err: err, Stderr: i.stderr.String()}
 	}
-	ptr, n := uint32(res[0]>>32), uint32(res[0])
+	ptr, n := uint32(i.stack[0]>>32), uint32(i.stack[0])
 	out, ok := i.mod.Memory().Read(ptr, n)
 	if !ok {
 		return nil, errors.New("wasm: answer out of range")
@@ -275,6 +282,41 @@ func (e *Engine) start(ctx context.Context) error {
 		return err
 	}
 	e.main = inst
+	return nil
+}
+
+// Init replaces the engine's core with a new one built from cfg and seed,
+// in the same instance (rebuilt first if it trapped). Later restarts after
+// a trap use this configuration.
+func (e *Engine) Init(ctx context.Context, cfg core.Config, seed [32]byte) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	msg := abi.AppendInit(nil, cfg, seed)
+	if e.main == nil {
+		old := e.init
+		e.init = msg
+		if err := e.start(ctx); err != nil {
+			e.init = old
+			return err
+		}
+		return nil
+	}
+	out, err := e.main.call(ctx, e.main.init, msg, true)
+	if err != nil {
+		var te *TrapError
+		if errors.As(err, &te) {
+			e.main.close(ctx)
+			e.main = nil
+		}
+		return err
+	}
+	if ae := abi.ParseError(out); ae != nil {
+		if ae.Code == abi.CodeConfig {
+			return &core.ConfigError{Key: "config", Message: ae.Message}
+		}
+		return ae
+	}
+	e.init = msg
 	return nil
 }
 

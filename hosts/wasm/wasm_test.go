@@ -118,6 +118,41 @@ func TestEngineRefusesBadConfig(t *testing.T) {
 	assert.Contains(t, ce.Message, `unknown auth provider type "nope"`)
 }
 
+// TestEngineInit replaces a used core with a new one in the same instance:
+// the new core answers as a fresh engine would, a refused configuration
+// leaves the old core in place, and a trapped instance is rebuilt.
+func TestEngineInit(t *testing.T) {
+	ctx := context.Background()
+	r := runtimeForTest(t)
+	fresh, err := r.NewEngine(ctx, testConfig(), seed)
+	require.NoError(t, err)
+	defer fresh.Close(ctx)
+	want := drive(t, fresh, script())
+
+	e, err := r.NewEngine(ctx, core.Config{}, [32]byte{7})
+	require.NoError(t, err)
+	defer e.Close(ctx)
+	drive(t, e, script()[:3])
+	require.NoError(t, e.Init(ctx, testConfig(), seed))
+	got := drive(t, e, script())
+	require.Equal(t, len(want), len(got))
+	for i := range want {
+		assert.Equal(t, string(want[i]), string(got[i]), "output %d", i)
+	}
+
+	var ce *core.ConfigError
+	require.ErrorAs(t, e.Init(ctx, core.Config{Providers: []core.ProviderConfig{{Type: "nope"}}}, seed), &ce)
+	_, err = e.Step(ctx, core.Input{Now: 500_000_000, Call: &core.Call{ID: 11, Op: core.OpListUsers}})
+	require.NoError(t, err, "the core before the refused init still answers")
+
+	_, err = e.Step(ctx, core.Input{Now: 500_000_000, Call: &core.Call{ID: 12, Op: core.OpFault, Args: []byte(`{"trap":true}`)}})
+	var te *wasm.TrapError
+	require.ErrorAs(t, err, &te)
+	require.NoError(t, e.Init(ctx, testConfig(), seed), "init rebuilds a trapped instance")
+	got = drive(t, e, script())
+	assert.Equal(t, string(want[len(want)-1]), string(got[len(got)-1]))
+}
+
 // TestEngineSurvivesFaults makes the core panic inside the module, once as
 // an error the guest reports and once as a trap, and checks that the engine
 // refuses to go on until restored, and then carries on from the snapshot.

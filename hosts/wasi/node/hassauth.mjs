@@ -59,6 +59,10 @@ function toBytes(msg) {
 class Instance {
   constructor(instance) {
     this.exports = instance.exports;
+    // The buffer the last hassauth_alloc returned: a message that fits is
+    // written there without another call (ABI.md).
+    this.inPtr = 0;
+    this.inLen = 0;
   }
 
   static async create(module) {
@@ -82,10 +86,13 @@ class Instance {
       packed = ex[name]();
     } else {
       const bytes = toBytes(msg);
-      const ptr = ex.hassauth_alloc(bytes.length);
+      if (bytes.length > this.inLen || this.inPtr === 0) {
+        this.inPtr = ex.hassauth_alloc(bytes.length);
+        this.inLen = bytes.length;
+      }
       // Memory may have grown: take a fresh view after every call.
-      new Uint8Array(ex.memory.buffer, ptr, bytes.length).set(bytes);
-      packed = ex[name](ptr, bytes.length);
+      new Uint8Array(ex.memory.buffer, this.inPtr, bytes.length).set(bytes);
+      packed = ex[name](this.inPtr, bytes.length);
     }
     const ptr = Number(BigInt.asUintN(32, packed >> 32n));
     const len = Number(BigInt.asUintN(32, packed));
