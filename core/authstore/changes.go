@@ -67,6 +67,9 @@ func (c Changes) Empty() bool {
 // TakeChanges returns the changes since the last call and forgets them.
 func (s *Store) TakeChanges() Changes {
 	var out Changes
+	if s.changes.users == nil && s.changes.tokens == nil && s.changes.removedUsers == nil && s.changes.removedTokens == nil {
+		return out
+	}
 	for id := range s.changes.users {
 		if u := s.usersByID[id]; u != nil {
 			out.Users = append(out.Users, u)
