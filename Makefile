@@ -101,7 +101,7 @@ lint:
 ## fuzz: run every fuzz target for $(FUZZTIME) each
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
-		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' | sort -u || true); do \
 			echo "fuzz $$pkg $$f"; \
 			out=$$($(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg 2>&1) || \
 			case "$$out" in \

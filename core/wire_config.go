@@ -110,15 +110,17 @@ func encProviderConfig(e *orjson.Encoder, p *ProviderConfig) {
 			e.BeginObject()
 			e.Key("network")
 			e.String(tu.Network)
-			e.Key("users")
-			e.BeginArray()
-			for _, u := range tu.Users {
-				e.BeginObject()
-				optStr(e, "user_id", u.UserID)
-				optStr(e, "group", u.Group)
-				e.EndObject()
+			if tu.Users != nil {
+				e.Key("users")
+				e.BeginArray()
+				for _, u := range tu.Users {
+					e.BeginObject()
+					optStr(e, "user_id", u.UserID)
+					optStr(e, "group", u.Group)
+					e.EndObject()
+				}
+				e.EndArray()
 			}
-			e.EndArray()
 			e.EndObject()
 		}
 		e.EndArray()

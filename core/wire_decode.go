@@ -13,7 +13,7 @@ import (
 // JSON, a member of the wrong type, a member given twice, base64 bytes,
 // not exactly one event. ParseInput then reads the input again through
 // the tree, which gives the answer (or the error) for those, so that both
-// ways agree on every input (FuzzParseInput checks it).
+// ways agree on every input (FuzzDecodeInput checks it).
 func decodeInput(b []byte) (in Input, ok bool) {
 	d := orjson.NewDecoder(b)
 	var seen uint16

@@ -174,9 +174,9 @@ func TestDecodeInputGivesUp(t *testing.T) {
 	}
 }
 
-// FuzzParseInput holds the direct decoder to the tree: whatever it takes,
+// FuzzDecodeInput holds the direct decoder to the tree: whatever it takes,
 // the tree takes too and reads the same.
-func FuzzParseInput(f *testing.F) {
+func FuzzDecodeInput(f *testing.F) {
 	for _, s := range []string{
 		`{"now":1788256800000000,"http":{"id":3,"method":"POST","path":"/auth/token","header":[["content-type","application/x-www-form-urlencoded"]],"body":"grant_type=refresh_token&client_id=x","remote":"192.168.1.2:5000"}}`,
 		`{"now":1,"entropy":"abc","load":{"files":[{"path":".storage/auth","data":"{\"version\":1}"}],"bans":[{"ip":"198.51.100.1","banned_at":"2026-01-01T00:00:00+00:00"}]}}`,
