@@ -190,9 +190,29 @@ func remainder(data, gen []byte) []byte {
 		factor := b ^ r[0]
 		copy(r, r[1:])
 		r[len(r)-1] = 0
+		if factor == 0 {
+			continue
+		}
+		lf := int(gfLog[factor])
 		for j, c := range gen {
-			r[j] ^= gfMul(c, factor)
+			if c != 0 {
+				r[j] ^= gfExp[int(gfLog[c])+lf]
+			}
 		}
 	}
 	return r
 }
+
+// gfExp and gfLog are the powers of the field's generator 2 and their
+// logarithms, so that a product of nonzero elements is
+// gfExp[gfLog[a]+gfLog[b]]; gfExp repeats once so that the sum needs no
+// reduction.
+var gfExp, gfLog = func() (exp [2 * 255]byte, log [256]byte) {
+	x := byte(1)
+	for i := 0; i < 255; i++ {
+		exp[i], exp[i+255] = x, x
+		log[x] = byte(i)
+		x = gfMul(x, 2)
+	}
+	return exp, log
+}()

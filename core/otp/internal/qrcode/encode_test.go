@@ -122,6 +122,18 @@ func TestReedSolomon(t *testing.T) {
 	}
 }
 
+// TestFieldTables checks the log and power tables against the field's
+// multiplication for every pair of elements.
+func TestFieldTables(t *testing.T) {
+	for a := 1; a < 256; a++ {
+		for b := 1; b < 256; b++ {
+			if got, want := gfExp[int(gfLog[a])+int(gfLog[b])], gfMul(byte(a), byte(b)); got != want {
+				t.Fatalf("%d*%d: tables give %d, gfMul %d", a, b, got, want)
+			}
+		}
+	}
+}
+
 func TestEncodeDeterministic(t *testing.T) {
 	a, _ := Encode(filler(300))
 	b, _ := Encode(filler(300))

@@ -11,48 +11,68 @@ package qrcode
 // percent, where the standard scores 10 per full 5%. The float arithmetic is
 // kept because that is how PyQRCode rounds; it involves no formatting and
 // IEEE 754 gives the same results on every platform.
+//
+// Every mask of every TOTP setup is scored, so the rules scan lines of the
+// grid and of its transpose rather than test module by module; the test's
+// module-by-module reference holds them to the rules.
 func (g *grid) penalty() int {
-	return g.penaltyRuns() + g.penaltyBlocks() + g.penaltyFinderLike() + g.penaltyBalance()
+	cols := g.transposed()
+	return g.penaltyRuns(cols) + g.penaltyBlocks() + g.penaltyFinderLike(cols) + g.penaltyBalance()
 }
 
-func (g *grid) at(row, col int) bool { return g.dark[row*g.size+col] }
-
-func (g *grid) penaltyRuns() int {
+// transposed returns the grid's modules column-major.
+func (g *grid) transposed() []bool {
 	n := g.size
-	score := 0
-	for transposed := 0; transposed < 2; transposed++ {
-		for i := 0; i < n; i++ {
-			run := 0
-			var prev bool
-			for j := 0; j < n; j++ {
-				d := g.at(i, j)
-				if transposed == 1 {
-					d = g.at(j, i)
-				}
-				if j > 0 && d == prev {
-					run++
-					continue
-				}
-				if run >= 5 {
-					score += 3 + run - 5
-				}
-				run, prev = 1, d
-			}
-			if run >= 5 {
-				score += 3 + run - 5
-			}
+	t := make([]bool, len(g.dark))
+	for r := 0; r < n; r++ {
+		row := g.dark[r*n : r*n+n]
+		for c, d := range row {
+			t[c*n+r] = d
 		}
 	}
+	return t
+}
+
+// lines calls f with every row of the grid, then every column of it (the
+// rows of cols, its transpose).
+func (g *grid) lines(cols []bool, f func(line []bool)) {
+	n := g.size
+	for _, m := range [2][]bool{g.dark, cols} {
+		for i := 0; i < n; i++ {
+			f(m[i*n : i*n+n])
+		}
+	}
+}
+
+func (g *grid) penaltyRuns(cols []bool) int {
+	score := 0
+	g.lines(cols, func(line []bool) {
+		run := 1
+		for j := 1; j < len(line); j++ {
+			if line[j] == line[j-1] {
+				run++
+				continue
+			}
+			if run >= 5 {
+				score += run - 2
+			}
+			run = 1
+		}
+		if run >= 5 {
+			score += run - 2
+		}
+	})
 	return score
 }
 
 func (g *grid) penaltyBlocks() int {
 	n := g.size
 	count := 0
-	for r := 0; r < n-1; r++ {
-		for c := 0; c < n-1; c++ {
-			d := g.at(r, c)
-			if g.at(r+1, c) == d && g.at(r, c+1) == d && g.at(r+1, c+1) == d {
+	for r := 0; r+1 < n; r++ {
+		top, bottom := g.dark[r*n:r*n+n], g.dark[(r+1)*n:(r+1)*n+n]
+		for c := 0; c+1 < n; c++ {
+			d := top[c]
+			if bottom[c] == d && top[c+1] == d && bottom[c+1] == d {
 				count++
 			}
 		}
@@ -60,32 +80,28 @@ func (g *grid) penaltyBlocks() int {
 	return 3 * count
 }
 
-// finderLike are the two eleven-module patterns rule 3 looks for.
-var finderLike = [2][11]bool{
-	{false, false, false, false, true, false, true, true, true, false, true},
-	{true, false, true, true, true, false, true, false, false, false, false},
-}
+// The two eleven-module finder-like patterns of rule 3, first module in
+// the highest bit: 00001011101 and 10111010000.
+const (
+	finderLightFirst = 0b00001011101
+	finderLightLast  = 0b10111010000
+)
 
-func (g *grid) penaltyFinderLike() int {
-	n := g.size
+func (g *grid) penaltyFinderLike(cols []bool) int {
 	count := 0
-	for i := 0; i < n; i++ {
-		for j := 0; j+11 <= n; j++ {
-			for _, p := range finderLike {
-				row, col := true, true
-				for k := 0; k < len(p) && (row || col); k++ {
-					row = row && g.at(i, j+k) == p[k]
-					col = col && g.at(j+k, i) == p[k]
-				}
-				if row {
-					count++
-				}
-				if col {
-					count++
-				}
+	g.lines(cols, func(line []bool) {
+		var window uint16
+		for j, d := range line {
+			window <<= 1
+			if d {
+				window |= 1
+			}
+			window &= 1<<11 - 1
+			if j >= 10 && (window == finderLightFirst || window == finderLightLast) {
+				count++
 			}
 		}
-	}
+	})
 	return 40 * count
 }
 
