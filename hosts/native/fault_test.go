@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -255,4 +256,92 @@ func TestRebuildFallsBackToStoredFiles(t *testing.T) {
 	status, _, body := fs.s.postForm("/auth/token", url.Values{"client_id": {clientID}, "grant_type": {"refresh_token"}, "refresh_token": {fs.refresh}})
 	assert.Equal(t, 200, status, "the flushed token survived: %s", body)
 	fs.tokens(t, fs.s.login("alice", "secret pass"))
+}
+
+// blockingTransport answers every request with an error once the test
+// releases it, and reports each request as it arrives.
+type blockingTransport struct {
+	arrived chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+// open lets every request, waiting or to come, go on.
+func (b *blockingTransport) open() { b.once.Do(func() { close(b.release) }) }
+
+func (b *blockingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	b.arrived <- struct{}{}
+	<-b.release
+	return nil, errors.New("the test refused the fetch")
+}
+
+// TestLossyCheckpoint covers the snapshot a host takes when its journal
+// reaches the hard limit while effects are outstanding: a login waiting
+// for a client page fetch has its continuation only in the journal, not
+// in that snapshot. When the engine then fails, recovery from such a
+// snapshot must answer the waiting login with an error rather than leave
+// it hanging, and the fetch's late result must change nothing. Without
+// the forced snapshot, recovery replays the journal and the login goes on
+// to its real answer once the fetch ends.
+func TestLossyCheckpoint(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		hardLimit int
+		status    int
+		body      map[string]any
+	}{
+		{"snapshot_with_a_login_waiting", 1, 500, nil},
+		{"journal_replayed", 0, 403, map[string]any{"message": "Invalid redirect URI"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.hardLimit > 0 {
+				native.SetJournalHardBytes(t, tc.hardLimit)
+			}
+			tr := &blockingTransport{arrived: make(chan struct{}, 1), release: make(chan struct{})}
+			fs := newFaultSession(t, native.Options{HTTPClient: &http.Client{Transport: tr}, CheckpointInputs: 1 << 30})
+			t.Cleanup(tr.open) // runs before the host stops, whatever happened
+			// A login never answered must not hold the server's shutdown.
+			fs.s.srv.Client().Timeout = 20 * time.Second
+
+			type answer struct {
+				status int
+				body   map[string]any
+			}
+			answered := make(chan answer, 1)
+			go func() {
+				status, m := fs.s.flow("homeassistant", "http://client.invalid/", "hass://oauth2_redirect",
+					map[string]any{"username": "alice", "password": "secret pass"})
+				answered <- answer{status, m}
+			}()
+			select {
+			case <-tr.arrived:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the login never fetched the client page")
+			}
+
+			_, err := fs.s.host.Call(context.Background(), core.OpFault, []byte(`{}`))
+			var ce *core.CallError
+			require.ErrorAs(t, err, &ce)
+			wait := func() answer {
+				select {
+				case a := <-answered:
+					return a
+				case <-time.After(10 * time.Second):
+					t.Fatal("the waiting login was never answered")
+					return answer{}
+				}
+			}
+			if tc.status == 500 {
+				a := wait()
+				assert.Equal(t, 500, a.status, "the waiting login is answered once the engine is rebuilt")
+				tr.open()
+			} else {
+				tr.open()
+				a := wait()
+				assert.Equal(t, tc.status, a.status)
+				assert.Equal(t, tc.body, a.body)
+			}
+			fs.stillWorks(t)
+		})
+	}
 }

@@ -43,10 +43,11 @@ const (
 	checkpointCostFactor = 4
 	// journalSoftBytes makes a snapshot due whatever it costs.
 	journalSoftBytes = 16 << 20
-	// journalHardBytes makes a snapshot happen even with effects
-	// outstanding.
-	journalHardBytes = 64 << 20
 )
+
+// journalHardBytes makes a snapshot happen even with effects outstanding.
+// A variable so that a test can reach it without 64 MiB of inputs.
+var journalHardBytes = 64 << 20
 
 // checkpoint is the base a failed engine is rebuilt from.
 type checkpoint struct {
