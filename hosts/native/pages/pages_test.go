@@ -254,6 +254,7 @@ func TestProfilePage(t *testing.T) {
 			assert.Contains(t, csp, "connect-src 'self';", "the websocket and the token endpoint, on this origin only")
 			assert.Contains(t, csp, "img-src 'self' data:;", "the QR code is a data: image")
 			assert.Contains(t, r.body, `<script type="module" src="/auth/static/profile.js"></script>`)
+			assert.Contains(t, r.body, `<link rel="icon" href="/auth/static/icon.svg" type="image/svg+xml">`, "the browser asks for no /favicon.ico")
 			assert.Contains(t, r.body, "<noscript>")
 			assert.NotContains(t, r.body, "abc", "the page renders nothing from the query")
 			assert.Equal(t, 1, strings.Count(r.body, "<script"), "no inline script")
@@ -279,6 +280,7 @@ func TestStaticAssets(t *testing.T) {
 		"profile.js":   "text/javascript; charset=utf-8",
 		"session.js":   "text/javascript; charset=utf-8",
 		"socket.js":    "text/javascript; charset=utf-8",
+		"icon.svg":     "image/svg+xml",
 	} {
 		t.Run(path, func(t *testing.T) {
 			r := get(t, h, "GET", pages.StaticPrefix+path)
