@@ -34,6 +34,27 @@ async function refreshStatus(refreshToken) {
 }
 
 /**
+ * Logs in through the HTTP API, as an app would, and returns the refresh
+ * token of the new session.
+ */
+async function apiLogin(username, password) {
+  const clientID = `${env.AUTH_URL}/`;
+  const post = async (path, body, asForm) => {
+    const resp = await fetch(`${env.AUTH_URL}${path}`, {
+      method: "POST",
+      body: asForm ? new URLSearchParams(body) : JSON.stringify(body),
+    });
+    assert.equal(resp.status, 200, `${path}: ${resp.status}`);
+    return resp.json();
+  };
+  const flow = await post("/auth/login_flow", { client_id: clientID, handler: ["homeassistant", null], redirect_uri: clientID });
+  const done = await post(`/auth/login_flow/${flow.flow_id}`, { client_id: clientID, username, password });
+  assert.equal(done.type, "create_entry");
+  const tokens = await post("/auth/token", { grant_type: "authorization_code", client_id: clientID, code: done.result }, true);
+  return tokens.refresh_token;
+}
+
+/**
  * A code for the TOTP setup, which takes the current 30-second step only:
  * close to the step's end, the next step is awaited so that the code is
  * still current when it arrives.
@@ -399,7 +420,21 @@ export const profileScenarios = {
     await page.getByText("Your password was changed.").waitFor();
     assert.equal(await current.inputValue(), "", "the form is cleared");
 
-    await page.getByRole("button", { name: "Log out", exact: true }).click();
+    // Log out everywhere, as Home Assistant's frontend offers after a
+    // password change: another session and a long-lived token go too.
+    await page.getByLabel("Name").fill("Old script");
+    await page.getByLabel("Name").press("Enter");
+    const llat = await page.getByLabel("Token for “Old script”").inputValue();
+    await page.getByRole("button", { name: "Done" }).click();
+    const otherRefresh = await apiLogin(env.USERNAME, env.NEW_PASSWORD);
+    assert.equal(await refreshStatus(otherRefresh), 200);
+    assert.equal(await apiStatus(llat), 200);
+    await page.getByRole("button", { name: "Log out everywhere" }).click();
+    await confirmWith(page, "Log out everywhere", "profile-confirm-logout-everywhere");
+    await page.getByText("You're logged out everywhere. Log in again with your new password.").waitFor();
+    assert.deepEqual(await stored(page), [null, null], "nothing kept");
+    assert.equal(await refreshStatus(otherRefresh), 400, "the other session is gone");
+    assert.equal(await apiStatus(llat), 401, "the long-lived token is revoked");
     await page.getByRole("button", { name: "Log in" }).click();
     await page.waitForURL((u) => u.pathname === "/auth/authorize");
     await page.locator('input[name="username"]').fill(env.USERNAME);

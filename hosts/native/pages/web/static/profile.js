@@ -6,7 +6,7 @@
 //	auth/current_user                           the user and their MFA modules
 //	auth/refresh_tokens                         sessions and long-lived tokens
 //	auth/delete_refresh_token                   log out one session, revoke a token
-//	auth/delete_all_refresh_tokens              log out all other sessions
+//	auth/delete_all_refresh_tokens              log out all other sessions, or everywhere
 //	auth/long_lived_access_token                create a token, shown once
 //	auth/setup_mfa, auth/depose_mfa             two-factor authentication
 //	config/auth_provider/homeassistant/change_password
@@ -216,13 +216,35 @@ function lost() {
   open(true);
 }
 
-async function logout() {
+async function logout(message = "You're logged out.") {
   leaving = true;
   if (conn) conn.close();
   setStatus("Logging you out…");
   await session.logout();
   leaving = false;
-  signedOut("You're logged out.");
+  signedOut(message);
+}
+
+// After a password change, as Home Assistant's frontend offers it: every
+// refresh token of the user goes, long-lived ones and this browser's
+// included (the server removes the current one two seconds after it
+// answers; logging out revokes it at once).
+async function logoutEverywhere(button) {
+  const ok = await confirmAction(
+    "Log out everywhere?",
+    "Every browser and app you logged in with, this one included, will have to log in again with the new password, and programs that use a long-lived access token will no longer be able to use your account.",
+    "Log out everywhere",
+  );
+  if (!ok) return;
+  $("pw-error").hidden = true;
+  try {
+    await busy(button, () => conn.call("auth/delete_all_refresh_tokens", {}));
+  } catch (e) {
+    if (e instanceof ConnectionLost) throw e;
+    showError($("pw-error"), `You could not be logged out everywhere: ${e.message}`);
+    return;
+  }
+  await logout("You're logged out everywhere. Log in again with your new password.");
 }
 
 // --- Loading and showing the account.
@@ -693,7 +715,8 @@ function confirmAction(title, text, okText) {
 // --- Wiring.
 
 $("login").addEventListener("click", guard(() => beginLogin(location.pathname)));
-$("logout").addEventListener("click", guard(logout));
+$("logout").addEventListener("click", guard(() => logout()));
+$("logout-everywhere").addEventListener("click", guard((ev) => logoutEverywhere(ev.currentTarget)));
 $("logout-others").addEventListener("click", guard((ev) => logoutOthers(ev.currentTarget)));
 passwordForm();
 tokenForm();
