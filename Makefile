@@ -89,7 +89,7 @@ bench: wasm
 	$(GO) test -run '^$$' -bench . -benchmem ./core/jwt/ ./core/
 	@$(GO) test -count=1 -run '^TestBudget' -v ./core/ -args -budget | grep -E '^(budget|report|FAIL|panic)'
 	@HASSAUTH_WASM=$(abspath $(WASM)) $(GO) test -count=1 -run '^TestBudget' -v ./hosts/wasm/ -args -budget | grep -E '^(budget|report|FAIL|panic)'
-	@HASSAUTH_ENGINES=native $(GO) test -count=1 -timeout 20m -run '^TestBudget' -v ./hosts/native/ -args -budget | grep -E '^(budget|report|FAIL|panic)'
+	@HASSAUTH_ENGINES=native HASSAUTH_WASM=$(abspath $(WASM)) $(GO) test -count=1 -timeout 20m -run '^TestBudget' -v ./hosts/native/ -args -budget | grep -E '^(budget|report|FAIL|panic)'
 	@HASSAUTH_WASM=$(abspath $(WASM)) $(GO) test -count=1 -run '^TestBudget' -v ./hosts/wasi/ -args -budget | grep -E '^(budget|report|FAIL|panic)'
 
 ## lint: gofmt, go vet and staticcheck

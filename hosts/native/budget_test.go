@@ -263,6 +263,17 @@ func budgetLargeStore(t *testing.T) {
 	fmt.Printf("budget auth-load-100k: %.2f s (limit 1.5 s) %s [%d tokens, %.1f MB]\n", load.Seconds(), verdict(load <= 1500*time.Millisecond), n, float64(size)/1e6)
 	fmt.Printf("budget auth-save-100k: %.2f s (limit 1.5 s) %s [encode, write, sync, rename]\n", save.Seconds(), verdict(save <= 1500*time.Millisecond))
 
+	// The same store under the WebAssembly engine: what an embedder that
+	// runs the module under wazero waits for at start. Reported, not
+	// budgeted.
+	engine := wasmEngine(t) // compiled before the clock starts
+	start = time.Now()
+	hw, err := native.Open(native.Options{ConfigDir: dir, Config: &core.Config{}, Engine: engine})
+	require.NoError(t, err)
+	wload := time.Since(start)
+	require.NoError(t, hw.Close())
+	fmt.Printf("report auth-load-100k-wazero: %.2f s (%.1fx native) [the same store opened with the module under wazero]\n", wload.Seconds(), wload.Seconds()/load.Seconds())
+
 	// Resident memory of a server process holding the store.
 	bin, err := buildCommand()
 	require.NoError(t, err)

@@ -63,20 +63,27 @@ func engineForTest(t testing.TB) native.EngineFactory {
 	case "", "native":
 		return native.NativeEngine
 	case "wasm":
-		wasmOnce.Do(func() {
-			ctx := context.Background()
-			path, err := wasm.ModulePath(ctx, wasm.Reactor)
-			if err != nil {
-				wasmErr = err
-				return
-			}
-			wasmRuntime, wasmErr = wasm.LoadFile(ctx, path, wasm.Options{})
-		})
-		if wasmErr != nil {
-			t.Fatalf("wasm engine: %v", wasmErr)
-		}
-		return wasmRuntime.Factory()
+		return wasmEngine(t)
 	}
 	t.Fatalf("unknown engine %q", engineName)
 	return nil
+}
+
+// wasmEngine returns the factory of the WebAssembly engine, loading the
+// module once per test binary.
+func wasmEngine(t testing.TB) native.EngineFactory {
+	t.Helper()
+	wasmOnce.Do(func() {
+		ctx := context.Background()
+		path, err := wasm.ModulePath(ctx, wasm.Reactor)
+		if err != nil {
+			wasmErr = err
+			return
+		}
+		wasmRuntime, wasmErr = wasm.LoadFile(ctx, path, wasm.Options{})
+	})
+	if wasmErr != nil {
+		t.Fatalf("wasm engine: %v", wasmErr)
+	}
+	return wasmRuntime.Factory()
 }

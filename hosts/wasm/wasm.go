@@ -13,6 +13,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/hassauth/hassauth/core"
@@ -30,7 +31,9 @@ type Options struct {
 	// one fewer than the CPUs, at least one.
 	Workers int
 	// MemoryLimitPages caps each instance's linear memory (64 KiB pages);
-	// 0 means wazero's limit of 4 GiB.
+	// 0 means wazero's limit of 4 GiB. On Linux each instance reserves its
+	// limit as address space up front, so that growing never copies the
+	// memory; only the pages the module uses take memory.
 	MemoryLimitPages uint32
 	// Stderr receives what the guest writes to stderr (a panic's trace);
 	// nil keeps only the tail, for errors.
@@ -139,7 +142,7 @@ func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
 		WithSysNanotime().
 		WithRandSource(rand.Reader).
 		WithStderr(t)
-	mod, err := r.rt.InstantiateModule(ctx, r.compiled, mc)
+	mod, err := r.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, memoryAllocator()), r.compiled, mc)
 	if err != nil {
 		return nil, fmt.Errorf("wasm: instantiate: %w", err)
 	}

@@ -277,3 +277,27 @@ func TestStartTimes(t *testing.T) {
 	assert.Error(t, err)
 	assert.False(t, errors.Is(err, wasm.ErrBroken))
 }
+
+// TestMemoryLimit runs an instance under Options.MemoryLimitPages: a small
+// session fits, and an input that cannot fit in the limit is an error of
+// that input, not a crash of the host.
+func TestMemoryLimit(t *testing.T) {
+	ctx := context.Background()
+	path, err := wasm.ModulePath(ctx, wasm.Reactor)
+	require.NoError(t, err)
+	const limit = 1024 // pages: 64 MiB
+	r, err := wasm.LoadFile(ctx, path, wasm.Options{Workers: 1, MemoryLimitPages: limit})
+	require.NoError(t, err)
+	t.Cleanup(func() { r.Close(ctx) })
+
+	e, err := r.NewEngine(ctx, testConfig(), seed)
+	require.NoError(t, err)
+	defer e.Close(ctx)
+	drive(t, e, script()[:2])
+
+	big := bytes.Repeat([]byte(" "), 80<<20)
+	_, err = e.Step(ctx, core.Input{Now: 3_000_000, Load: &core.Load{Files: []core.File{{Path: ".storage/auth", Data: big}}}})
+	var te *wasm.TrapError
+	require.ErrorAs(t, err, &te, "80 MiB cannot enter a 64 MiB memory")
+	assert.Contains(t, te.Stderr, "out of memory")
+}
