@@ -16,13 +16,22 @@ import (
 // them, as with any memory.
 //
 // When the reservation cannot be made (an address-space limit), the
-// instance gets the reallocating slice instead.
+// instance gets the reallocating slice instead. The linear memory is not
+// Go heap: runtime.MemStats and GOMEMLIMIT do not count it (cap it with
+// Options.MemoryLimitPages).
 func memoryAllocator() experimental.MemoryAllocator {
-	return experimental.MemoryAllocatorFunc(func(_, max uint64) experimental.LinearMemory {
-		if max > 0 && max <= 1<<32 {
+	return experimental.MemoryAllocatorFunc(func(capacity, max uint64) experimental.LinearMemory {
+		if max > 0 && max <= 1<<32 && capacity <= max {
 			b, err := syscall.Mmap(-1, 0, int(max), syscall.PROT_NONE, syscall.MAP_PRIVATE|syscall.MAP_ANON|syscall.MAP_NORESERVE)
 			if err == nil {
-				return &reservedMemory{reserved: b}
+				m := &reservedMemory{reserved: b}
+				// wazero cannot take a failure of the first allocation:
+				// the initial pages are made usable here, or the slice
+				// is used.
+				if m.Reallocate(capacity) != nil {
+					return m
+				}
+				m.Free()
 			}
 		}
 		return &sliceMemory{}

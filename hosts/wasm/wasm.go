@@ -33,7 +33,8 @@ type Options struct {
 	// MemoryLimitPages caps each instance's linear memory (64 KiB pages);
 	// 0 means wazero's limit of 4 GiB. On Linux each instance reserves its
 	// limit as address space up front, so that growing never copies the
-	// memory; only the pages the module uses take memory.
+	// memory; only the pages the module uses take memory, and they are
+	// not Go heap (GOMEMLIMIT does not see them).
 	MemoryLimitPages uint32
 	// Stderr receives what the guest writes to stderr (a panic's trace);
 	// nil keeps only the tail, for errors.
@@ -46,6 +47,13 @@ type Runtime struct {
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
 	opts     Options
+
+	mu     sync.Mutex
+	closed bool
+	// live are the instances not closed yet, which Close closes first;
+	// starting counts instantiations under way, which Close waits for.
+	live     map[*instance]struct{}
+	starting sync.WaitGroup
 }
 
 // DefaultCacheDir returns the compilation cache directory used when
@@ -91,7 +99,7 @@ func Load(ctx context.Context, module []byte, opts Options) (*Runtime, error) {
 			return nil, fmt.Errorf("wasm: the module does not export %s: not a hassauth reactor", name)
 		}
 	}
-	return &Runtime{rt: rt, compiled: compiled, opts: opts}, nil
+	return &Runtime{rt: rt, compiled: compiled, opts: opts, live: map[*instance]struct{}{}}, nil
 }
 
 // LoadFile compiles the module at path.
@@ -103,8 +111,31 @@ func LoadFile(ctx context.Context, path string, opts Options) (*Runtime, error) 
 	return Load(ctx, b, opts)
 }
 
-// Close releases the runtime and every instance made from it.
-func (r *Runtime) Close(ctx context.Context) error { return r.rt.Close(ctx) }
+// ErrClosed is returned by engines whose Runtime (or themselves) were
+// closed.
+var ErrClosed = errors.New("wasm: closed")
+
+// Close releases the runtime and every instance made from it. A call in
+// progress on an instance finishes first; engines made from the runtime
+// answer ErrClosed from then on.
+func (r *Runtime) Close(ctx context.Context) error {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	// No instantiation starts once closed is set; those under way end
+	// registered or closed.
+	r.starting.Wait()
+	r.mu.Lock()
+	live := make([]*instance, 0, len(r.live))
+	for i := range r.live {
+		live = append(live, i)
+	}
+	r.mu.Unlock()
+	for _, i := range live {
+		i.close(ctx)
+	}
+	return r.rt.Close(ctx)
+}
 
 // Factory returns an EngineFactory for hosts/native.
 func (r *Runtime) Factory() native.EngineFactory {
@@ -115,6 +146,7 @@ func (r *Runtime) Factory() native.EngineFactory {
 
 // instance is one instantiation of the module.
 type instance struct {
+	r        *Runtime
 	mod      api.Module
 	version  api.Function
 	alloc    api.Function
@@ -131,6 +163,11 @@ type instance struct {
 	// inPtr and inLen are the buffer the last hassauth_alloc returned: a
 	// message no longer than inLen is written there without another call.
 	inPtr, inLen uint32
+
+	// mu is held for a call and for closing: an instance's memory is never
+	// released under a call that uses it.
+	mu     sync.Mutex
+	closed bool
 }
 
 func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
@@ -142,12 +179,20 @@ func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
 		WithSysNanotime().
 		WithRandSource(rand.Reader).
 		WithStderr(t)
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, ErrClosed
+	}
+	r.starting.Add(1)
+	r.mu.Unlock()
+	defer r.starting.Done()
 	mod, err := r.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, memoryAllocator()), r.compiled, mc)
 	if err != nil {
 		return nil, fmt.Errorf("wasm: instantiate: %w", err)
 	}
 	f := mod.ExportedFunction
-	inst := &instance{mod: mod, version: f("hassauth_abi_version"), alloc: f("hassauth_alloc"), init: f("hassauth_init"),
+	inst := &instance{r: r, mod: mod, version: f("hassauth_abi_version"), alloc: f("hassauth_alloc"), init: f("hassauth_init"),
 		step: f("hassauth_step"), work: f("hassauth_work"), snapshot: f("hassauth_snapshot"), restore: f("hassauth_restore"), stderr: t}
 	// Every instance checks, which costs a call: no separate instance
 	// just for the check.
@@ -159,10 +204,25 @@ func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
 		mod.Close(ctx)
 		return nil, err
 	}
+	r.mu.Lock()
+	r.live[inst] = struct{}{}
+	r.mu.Unlock()
 	return inst, nil
 }
 
-func (i *instance) close(ctx context.Context) { i.mod.Close(ctx) }
+// close closes the instance once, after any call in progress.
+func (i *instance) close(ctx context.Context) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.closed {
+		return
+	}
+	i.closed = true
+	i.mod.Close(ctx)
+	i.r.mu.Lock()
+	delete(i.r.live, i)
+	i.r.mu.Unlock()
+}
 
 // TrapError is a call that trapped (or made the guest exit): the instance
 // is gone.
@@ -184,6 +244,11 @@ func (e *TrapError) Unwrap() error { return e.Err }
 // call writes msg into the instance, calls fn on it (or with no arguments
 // when msg is nil and fn takes none) and returns a copy of the answer.
 func (i *instance) call(ctx context.Context, fn api.Function, msg []byte, withArgs bool) ([]byte, error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.closed {
+		return nil, ErrClosed
+	}
 	if withArgs {
 		if uint32(len(msg)) > i.inLen || i.inPtr == 0 {
 			i.stack[0] = uint64(len(msg))
@@ -249,6 +314,10 @@ type Engine struct {
 	pool chan *instance
 	// slots bounds the work instances.
 	slots chan struct{}
+	// poolMu orders returning an instance to the pool against Close
+	// draining it, so that no instance outlives the engine.
+	poolMu sync.Mutex
+	closed bool
 }
 
 // NewEngine instantiates the module and initializes a core in it.
@@ -294,6 +363,9 @@ func (e *Engine) start(ctx context.Context) error {
 func (e *Engine) Init(ctx context.Context, cfg core.Config, seed [32]byte) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.isClosed() {
+		return ErrClosed
+	}
 	msg := abi.AppendInit(nil, cfg, seed)
 	if e.main == nil {
 		old := e.init
@@ -332,6 +404,9 @@ func (e *Engine) callMain(ctx context.Context, fn func(*instance) api.Function, 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.main == nil {
+		if e.isClosed() {
+			return nil, ErrClosed
+		}
 		return nil, ErrBroken
 	}
 	out, err := e.main.call(ctx, fn(e.main), msg, withArgs)
@@ -376,6 +451,9 @@ func (e *Engine) WorkWire(ctx context.Context, work []byte) ([]byte, error) {
 	select {
 	case inst = <-e.pool:
 	default:
+		if e.isClosed() {
+			return nil, ErrClosed
+		}
 		var err error
 		if inst, err = e.r.instantiate(ctx); err != nil {
 			return nil, err
@@ -386,7 +464,13 @@ func (e *Engine) WorkWire(ctx context.Context, work []byte) ([]byte, error) {
 		inst.close(ctx)
 		return nil, err
 	}
-	e.pool <- inst
+	e.poolMu.Lock()
+	if e.closed {
+		inst.close(ctx)
+	} else {
+		e.pool <- inst // never blocks: slots bound the instances
+	}
+	e.poolMu.Unlock()
 	if ae := abi.ParseError(out); ae != nil {
 		return nil, ae
 	}
@@ -411,6 +495,10 @@ func (e *Engine) Snapshot(ctx context.Context) ([]byte, error) {
 // trapped, then restores the snapshot into it.
 func (e *Engine) Restore(ctx context.Context, snapshot []byte) error {
 	e.mu.Lock()
+	if e.isClosed() {
+		e.mu.Unlock()
+		return ErrClosed
+	}
 	if e.main == nil {
 		if err := e.start(ctx); err != nil {
 			e.mu.Unlock()
@@ -422,6 +510,12 @@ func (e *Engine) Restore(ctx context.Context, snapshot []byte) error {
 	return err
 }
 
+func (e *Engine) isClosed() bool {
+	e.poolMu.Lock()
+	defer e.poolMu.Unlock()
+	return e.closed
+}
+
 // Close implements native.Engine. It closes the engine's instances, not
 // the Runtime.
 func (e *Engine) Close(ctx context.Context) error {
@@ -431,6 +525,9 @@ func (e *Engine) Close(ctx context.Context) error {
 		e.main = nil
 	}
 	e.mu.Unlock()
+	e.poolMu.Lock()
+	defer e.poolMu.Unlock()
+	e.closed = true
 	for {
 		select {
 		case inst := <-e.pool:

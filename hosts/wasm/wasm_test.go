@@ -301,3 +301,66 @@ func TestMemoryLimit(t *testing.T) {
 	require.ErrorAs(t, err, &te, "80 MiB cannot enter a 64 MiB memory")
 	assert.Contains(t, te.Stderr, "out of memory")
 }
+
+// TestRuntimeClose closes a Runtime under engines made from it, once while
+// password work runs on one of its instances: the work finishes or fails,
+// nothing crashes, and the engines answer ErrClosed from then on.
+func TestRuntimeClose(t *testing.T) {
+	ctx := context.Background()
+	path, err := wasm.ModulePath(ctx, wasm.Reactor)
+	require.NoError(t, err)
+	r, err := wasm.LoadFile(ctx, path, wasm.Options{Workers: 1})
+	require.NoError(t, err)
+	e, err := r.NewEngine(ctx, testConfig(), seed)
+	require.NoError(t, err)
+	drive(t, e, script()[:2])
+
+	work := core.Work{ID: 1, Kind: core.WorkHashPassword, Password: "secret pass", Salt: make([]byte, 16), Cost: 8}
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.Work(ctx, work)
+		done <- err
+	}()
+	require.NoError(t, r.Close(ctx))
+	if err := <-done; err != nil {
+		assert.ErrorIs(t, err, wasm.ErrClosed, "work cut short by the close fails as closed")
+	}
+
+	_, err = e.Step(ctx, core.Input{Now: 3_000_000, Call: &core.Call{ID: 10, Op: core.OpListUsers}})
+	assert.ErrorIs(t, err, wasm.ErrClosed)
+	_, err = e.Work(ctx, work)
+	assert.ErrorIs(t, err, wasm.ErrClosed)
+	_, err = e.Snapshot(ctx)
+	assert.ErrorIs(t, err, wasm.ErrClosed)
+	assert.NoError(t, e.Close(ctx))
+	_, err = r.NewEngine(ctx, testConfig(), seed)
+	assert.ErrorIs(t, err, wasm.ErrClosed)
+}
+
+// TestEngineClose: a closed engine answers ErrClosed to everything and
+// leaves no instance behind, even one whose work was running.
+func TestEngineClose(t *testing.T) {
+	ctx := context.Background()
+	r := runtimeForTest(t)
+	before := wasm.LiveInstances(r)
+	e, err := r.NewEngine(ctx, testConfig(), seed)
+	require.NoError(t, err)
+	drive(t, e, script()[:2])
+	snap, err := e.Snapshot(ctx)
+	require.NoError(t, err)
+	work := core.Work{ID: 1, Kind: core.WorkHashPassword, Password: "secret pass", Salt: make([]byte, 16), Cost: 8}
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.Work(ctx, work)
+		done <- err
+	}()
+	require.NoError(t, e.Close(ctx))
+	<-done
+	assert.Equal(t, before, wasm.LiveInstances(r), "the engine's instances are closed, the work's too")
+	_, err = e.Step(ctx, core.Input{Now: 3_000_000, Call: &core.Call{ID: 10, Op: core.OpListUsers}})
+	assert.ErrorIs(t, err, wasm.ErrClosed)
+	_, err = e.Work(ctx, work)
+	assert.ErrorIs(t, err, wasm.ErrClosed)
+	assert.ErrorIs(t, e.Restore(ctx, snap), wasm.ErrClosed)
+	assert.ErrorIs(t, e.Init(ctx, testConfig(), seed), wasm.ErrClosed)
+}
