@@ -429,11 +429,13 @@ export const profileScenarios = {
     const otherRefresh = await apiLogin(env.USERNAME, env.NEW_PASSWORD);
     assert.equal(await refreshStatus(otherRefresh), 200);
     assert.equal(await apiStatus(llat), 200);
+    const mine = (await stored(page)).find((v) => v !== null).refresh_token;
     await page.getByRole("button", { name: "Log out everywhere" }).click();
     await confirmWith(page, "Log out everywhere", "profile-confirm-logout-everywhere");
     await page.getByText("You're logged out everywhere. Log in again with your new password.").waitFor();
     assert.deepEqual(await stored(page), [null, null], "nothing kept");
     assert.equal(await refreshStatus(otherRefresh), 400, "the other session is gone");
+    assert.equal(await refreshStatus(mine), 400, "this browser's session is gone from the server too");
     assert.equal(await apiStatus(llat), 401, "the long-lived token is revoked");
     await page.getByRole("button", { name: "Log in" }).click();
     await page.waitForURL((u) => u.pathname === "/auth/authorize");
