@@ -158,8 +158,16 @@ func Read(b []byte) (*File, error) {
 		if _, err := g.SeedBytes(); err != nil {
 			return nil, fmt.Errorf("group %d: %v", gi, err)
 		}
+		if _, err := DecodeConfig(g.Config); err != nil {
+			return nil, fmt.Errorf("group %d: config: %v", gi, err)
+		}
 		if (g.Files == nil) != (g.LoadOutput == nil) {
 			return nil, fmt.Errorf("group %d: loadOutput must be given exactly when files are", gi)
+		}
+		if g.LoadOutput != nil {
+			if _, err := core.ParseOutput(g.LoadOutput); err != nil {
+				return nil, fmt.Errorf("group %d: loadOutput: %v", gi, err)
+			}
 		}
 		for ti := range g.Tests {
 			t := &g.Tests[ti]
@@ -188,6 +196,9 @@ func Read(b []byte) (*File, error) {
 				}
 				if in.Now != s.Now {
 					return nil, fmt.Errorf("tcId %d step %d: now %d differs from the input's %d", t.TcID, si, s.Now, in.Now)
+				}
+				if _, err := core.ParseOutput(s.Output); err != nil {
+					return nil, fmt.Errorf("tcId %d step %d: output: %v", t.TcID, si, err)
 				}
 			}
 		}
